@@ -1,0 +1,3 @@
+"""Version of the stance library."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,170 @@
+"""Scoring many texts: chunks spread over worker processes, and CSV files streamed through in constant memory."""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import os
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from stance.data import column_position, sniff_delimiter
+from stance.errors import StanceInputError
+from stance.persistence import atomic_write
+from stance.predictor import StancePredictor
+
+CHUNK_ROWS = 5_000
+PARALLEL_MIN_ROWS = 20_000
+_worker_model: StancePredictor | None = None
+
+
+def output_columns(predictor: StancePredictor) -> list[str]:
+    """The columns prediction adds: ``predicted_label`` and one ``proba_<label>`` per label, in ``classes_`` order."""
+    return ["predicted_label", *[f"proba_{label}" for label in predictor.classes_]]
+
+
+def default_jobs() -> int:
+    """Worker processes to use: one per available core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def predict_proba_chunks(predictor: StancePredictor, chunks: Iterable[Sequence[str]], n_jobs: int | None = None) -> Iterator[np.ndarray]:
+    """Probabilities for each chunk of texts, in order; chunks are scored in parallel when ``n_jobs`` > 1.
+
+    At most two chunks per worker are in flight, so memory stays bounded however many chunks there are.
+    """
+    n_jobs = n_jobs or default_jobs()
+    if n_jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (predictor.predict_proba(chunk) for chunk in chunks)
+        return
+    global _worker_model
+    _worker_model = predictor
+    pending: deque[Future[np.ndarray]] = deque()
+    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for chunk in chunks:
+            pending.append(pool.submit(_score_in_worker, list(chunk)))
+            if len(pending) >= 2 * n_jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def predict_proba_many(predictor: StancePredictor, texts: Sequence[str], n_jobs: int | None = None) -> np.ndarray:
+    """Probabilities for a long list of texts, using every core once the list is long enough to pay for it."""
+    if len(texts) < PARALLEL_MIN_ROWS:
+        return predictor.predict_proba(texts)
+    chunks = (texts[i : i + CHUNK_ROWS] for i in range(0, len(texts), CHUNK_ROWS))
+    return np.vstack(list(predict_proba_chunks(predictor, chunks, n_jobs)))
+
+
+def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], output_path: str | os.PathLike[str],
+                column: str = "text", *, overwrite_columns: bool = False, delimiter: str | None = None,
+                n_jobs: int | None = None, progress: IO[str] | None = None) -> int:
+    """Stream ``input_path`` to ``output_path``, keeping every column and adding the prediction columns.
+
+    Returns the number of rows written. The output is written atomically and may never be the input file.
+    """
+    input_path, output_path = Path(input_path), Path(output_path)
+    _check_paths(input_path, output_path)
+    with open(input_path, encoding="utf-8-sig", newline="") as source:
+        delimiter = delimiter or sniff_delimiter(source.readline())
+        source.seek(0)
+        reader = csv.reader(source, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            raise StanceInputError(f"{input_path}: the file is empty")
+        added = output_columns(predictor)
+        position = column_position(input_path, header, column)
+        kept = _kept_positions(input_path, header, added, overwrite_columns)
+        meter = _Progress(progress)
+        with atomic_write(output_path, "w", encoding="utf-8", newline="") as sink:
+            writer = csv.writer(sink, delimiter=delimiter)
+            writer.writerow([header[i] for i in kept] + added)
+            chunks = _row_chunks(reader, input_path)
+            rows_done = 0
+            for rows, proba in _scored(predictor, chunks, position, n_jobs):
+                labels = predictor.classes_[proba.argmax(axis=1)]
+                writer.writerows([row[i] if i < len(row) else "" for i in kept] + [label, *map("{:.6f}".format, p)]
+                                 for row, label, p in zip(rows, labels, proba.tolist()))
+                rows_done += len(rows)
+                meter.update(rows_done)
+        meter.close(rows_done)
+    return rows_done
+
+
+def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], position: int,
+            n_jobs: int | None) -> Iterator[tuple[list[list[str]], np.ndarray]]:
+    """Pair each chunk of rows with the probabilities of its text column."""
+    held: deque[list[list[str]]] = deque()
+
+    def texts() -> Iterator[list[str]]:
+        for rows in chunks:
+            held.append(rows)
+            yield [row[position] if position < len(row) else "" for row in rows]
+
+    for proba in predict_proba_chunks(predictor, texts(), n_jobs):
+        yield held.popleft(), proba
+
+
+def _row_chunks(reader: Iterator[list[str]], path: Path) -> Iterator[list[list[str]]]:
+    """Rows in chunks of ``CHUNK_ROWS``, with CSV errors turned into one-line errors naming the row."""
+    chunk: list[list[str]] = []
+    try:
+        for row in reader:
+            chunk.append(row)
+            if len(chunk) == CHUNK_ROWS:
+                yield chunk
+                chunk = []
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise StanceInputError(f"{path}: unreadable CSV near line {getattr(reader, 'line_num', '?')} ({error})") from error
+    if chunk:
+        yield chunk
+
+
+def _check_paths(input_path: Path, output_path: Path) -> None:
+    """The input must be a readable file, and the output must not be the input."""
+    if not input_path.is_file():
+        raise StanceInputError(f"{input_path}: no such file" if not input_path.exists() else f"{input_path}: is a directory, not a CSV file")
+    if output_path.exists() and output_path.resolve() == input_path.resolve():
+        raise StanceInputError(f"{output_path}: the output would overwrite the input; choose another --output")
+
+
+def _kept_positions(path: Path, header: list[str], added: list[str], overwrite: bool) -> list[int]:
+    """Input columns to copy; a clash with an added column is an error unless ``overwrite``, which drops the old one."""
+    clashes = [name for name in header if name in added]
+    if clashes and not overwrite:
+        raise StanceInputError(f"{path}: already has column(s) {', '.join(clashes)}; pass --overwrite-columns to replace them")
+    return [i for i, name in enumerate(header) if name not in added]
+
+
+def _score_in_worker(texts: list[str]) -> np.ndarray:
+    """Score one chunk in a worker process, with the model inherited from the parent at fork."""
+    assert _worker_model is not None
+    return _worker_model.predict_proba(texts)
+
+
+class _Progress:
+    """A one-line progress counter on a terminal stream (silent when the stream is not a terminal)."""
+
+    def __init__(self, stream: IO[str] | None):
+        self.stream = stream if stream is not None and stream.isatty() else None
+        self.start = time.perf_counter()
+
+    def update(self, rows: int) -> None:
+        """Redraw the counter."""
+        if self.stream:
+            rate = rows / max(time.perf_counter() - self.start, 1e-9)
+            self.stream.write(f"\rscored {rows:,} rows ({rate:,.0f} rows/s)")
+            self.stream.flush()
+
+    def close(self, rows: int) -> None:
+        """Finish the line."""
+        if self.stream:
+            self.update(rows)
+            self.stream.write("\n")
+

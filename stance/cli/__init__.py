@@ -1,0 +1,49 @@
+"""The ``stance`` command: one entry point, one module per subcommand (``add_arguments`` + ``run``)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from stance._version import __version__
+from stance.errors import StanceInputError
+
+COMMANDS = ("predict", "analyze", "train", "evaluate")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="stance",
+        description="Tell the stance of quotes on the 2025 US-Russia peace talks on Ukraine "
+        "(skeptical, supportive, critical_of_concessions), or train and evaluate your own model.",
+        epilog="Run 'stance COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"stance {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"stance.cli.{name}")
+        summary = (module.__doc__ or "").strip().splitlines()[0]
+        sub = commands.add_parser(name, help=summary, description=module.__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; bad input ends with one line on stderr and exit status 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except StanceInputError as error:
+        if args.debug:
+            raise
+        print(f"stance {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"stance {args.command}: interrupted", file=sys.stderr)
+        return 130

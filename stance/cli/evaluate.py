@@ -1,0 +1,34 @@
+"""Evaluate a model on a labelled CSV: accuracy, macro-F1, per-class precision/recall/F1, confusion matrix,
+calibration error and the most confident mistakes.
+
+examples:
+  stance evaluate labelled.csv
+  stance evaluate labelled.csv --model mine.npz --text-column quote --label-column stance --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``stance evaluate``."""
+    parser.add_argument("csv", help="labelled CSV (UTF-8); rows whose label the model does not know are left out, and said so")
+    parser.add_argument("--model", help="model file (default: the shipped model)")
+    parser.add_argument("--trusted", action="store_true", help="allow --model to be a pickle/joblib file (it can run code: only your own)")
+    parser.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
+    parser.add_argument("--label-column", default="label", help="column holding the gold labels (default: label)")
+    parser.add_argument("--worst", type=int, default=10, help="how many confident mistakes to list (default: 10)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and print the report."""
+    from stance.evaluation import evaluate
+    from stance.persistence import load
+
+    model = load(args.model, trusted=args.trusted) if args.model else None
+    report = evaluate(args.csv, model, args.text_column, args.label_column, worst=args.worst)
+    print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.json else report)
+    return 0

@@ -1,0 +1,128 @@
+"""Measuring a model: accuracy, macro-F1, per-class scores, confusion matrix, calibration error, worst mistakes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from stance.data import LabelledData, read_labelled_csv
+
+
+@dataclass
+class EvaluationReport:
+    """What a model got right and wrong on labelled texts; ``str(report)`` is for people, ``to_dict`` for code."""
+
+    labels: list[str]
+    n_texts: int
+    accuracy: float
+    macro_f1: float
+    per_class: dict[str, dict[str, float]]
+    confusion: list[list[int]]
+    calibration_error: float
+    mistakes: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy of the report."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        width = max(len(label) for label in self.labels)
+        lines = [*self.notes, f"texts: {self.n_texts}   accuracy: {self.accuracy:.3f}   macro-F1: {self.macro_f1:.3f}   "
+                 f"calibration error (ECE): {self.calibration_error:.3f}", "",
+                 f"{'label':<{width}}  precision  recall     F1  support"]
+        for label, scores in self.per_class.items():
+            lines.append(f"{label:<{width}}  {scores['precision']:9.3f}  {scores['recall']:6.3f}  {scores['f1']:5.3f}  {int(scores['support']):7d}")
+        lines += ["", "confusion matrix (rows: true label, columns: predicted)"]
+        lines.append(" " * width + "  " + "  ".join(f"{label[:12]:>12}" for label in self.labels))
+        for label, row in zip(self.labels, self.confusion):
+            lines.append(f"{label:<{width}}  " + "  ".join(f"{count:12d}" for count in row))
+        if self.mistakes:
+            lines += ["", "most confident mistakes (gold -> predicted, confidence):"]
+            for m in self.mistakes:
+                text = m["text"] if len(m["text"]) <= 110 else m["text"][:107] + "..."
+                lines.append(f"  {m['gold']} -> {m['predicted']} ({m['confidence']:.2f}): {text}")
+        return "\n".join(lines)
+
+
+def build_report(texts: Sequence[str], gold: Sequence[str], proba: np.ndarray, classes: Sequence[str],
+                 worst: int = 10, notes: Sequence[str] = ()) -> EvaluationReport:
+    """Score predictions given as probabilities (columns in ``classes`` order) against gold labels."""
+    classes = [str(c) for c in classes]
+    predicted = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    gold = np.asarray(gold, dtype=object)
+    labels = classes + sorted(set(gold) - set(classes))
+    confusion = [[int(np.sum((gold == t) & (predicted == p))) for p in labels] for t in labels]
+    per_class = {label: _class_scores(confusion, i) for i, label in enumerate(labels)}
+    confidence = proba.max(axis=1)
+    correct = predicted == gold
+    order = np.argsort(-confidence[~correct], kind="stable")[:worst]
+    wrong = np.flatnonzero(~correct)[order]
+    mistakes = [{"text": texts[i], "gold": gold[i], "predicted": predicted[i], "confidence": round(float(confidence[i]), 4)} for i in wrong]
+    return EvaluationReport(
+        labels=labels, n_texts=len(gold), accuracy=float(correct.mean()),
+        macro_f1=float(np.mean([s["f1"] for s in per_class.values()])), per_class=per_class, confusion=confusion,
+        calibration_error=expected_calibration_error(confidence, correct), mistakes=mistakes, notes=list(notes),
+    )
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, n_bins: int = 10) -> float:
+    """Mean gap between confidence and accuracy over equal-width confidence bins, weighted by bin size."""
+    bins = np.minimum((np.asarray(confidence) * n_bins).astype(int), n_bins - 1)
+    gap = 0.0
+    for b in np.unique(bins):
+        members = bins == b
+        gap += members.sum() * abs(float(np.mean(correct[members])) - float(np.mean(confidence[members])))
+    return gap / len(confidence)
+
+
+def evaluate(data: str | os.PathLike[str] | LabelledData, model: Any = None, text_column: str = "text",
+             label_column: str = "label", worst: int = 10) -> EvaluationReport:
+    """Evaluate a model (the shipped one by default) on a labelled CSV; rows with labels it doesn't know are left out."""
+    from stance.api import resolve_model
+
+    if not isinstance(data, LabelledData):
+        data = read_labelled_csv(data, text_column, label_column)
+    predictor = resolve_model(model)
+    known = set(str(c) for c in predictor.classes_)
+    keep = [i for i, label in enumerate(data.labels) if label in known]
+    notes = [*data.warnings]
+    if len(keep) < len(data.labels):
+        unknown = sorted(set(data.labels) - known)
+        notes.append(f"left out {len(data.labels) - len(keep)} row(s) whose label the model does not know: {', '.join(unknown)}")
+    texts = [data.texts[i] for i in keep]
+    return build_report(texts, [data.labels[i] for i in keep], predictor.predict_proba(texts), predictor.classes_, worst, notes)
+
+
+def cross_validated_report(estimator: Any, texts: Sequence[str], labels: Sequence[str], groups: Sequence[Any] | None = None,
+                           n_splits: int = 5, random_state: int = 0, worst: int = 10) -> EvaluationReport:
+    """Out-of-fold predictions of ``estimator`` over stratified (and, with ``groups``, grouped) folds, as a report."""
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    labels = np.asarray(labels, dtype=object)
+    classes = sorted(set(labels))
+    if groups is None:
+        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(texts, labels)
+    else:
+        folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(texts, labels, groups)
+    proba = np.zeros((len(labels), len(classes)))
+    for train_idx, test_idx in folds:
+        fitted = clone(estimator).fit([texts[i] for i in train_idx], labels[train_idx])
+        columns = [classes.index(c) for c in fitted.classes_]
+        proba[np.ix_(test_idx, columns)] = fitted.predict_proba([texts[i] for i in test_idx])
+    notes = [f"{n_splits}-fold {'grouped ' if groups is not None else ''}cross-validation"]
+    return build_report(list(texts), labels, proba, classes, worst, notes)
+
+
+def _class_scores(confusion: list[list[int]], i: int) -> dict[str, float]:
+    """Precision, recall, F1 and support of class ``i`` from a confusion matrix (0 where undefined)."""
+    matrix = np.asarray(confusion)
+    true_pos, predicted, actual = matrix[i, i], matrix[:, i].sum(), matrix[i, :].sum()
+    precision = true_pos / predicted if predicted else 0.0
+    recall = true_pos / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(actual)}
