@@ -38,7 +38,7 @@ SHIPPED_PARAMS: dict[str, Any] = {
     "min_df": 1,
     "C": 10.0,
     "class_weight": "balanced",
-    "calibrate": True,
+    "temperature": "auto",
 }
 
 

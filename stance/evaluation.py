@@ -100,22 +100,31 @@ def evaluate(data: str | os.PathLike[str] | LabelledData, model: Any = None, tex
 def cross_validated_report(estimator: Any, texts: Sequence[str], labels: Sequence[str], groups: Sequence[Any] | None = None,
                            n_splits: int = 5, random_state: int = 0, worst: int = 10) -> EvaluationReport:
     """Out-of-fold predictions of ``estimator`` over stratified (and, with ``groups``, grouped) folds, as a report."""
+    proba = out_of_fold(estimator, texts, labels, groups, n_splits, random_state, "predict_proba")
+    notes = [f"{n_splits}-fold {'grouped ' if groups is not None else ''}cross-validation"]
+    return build_report(list(texts), labels, proba, sorted(set(labels)), worst, notes)
+
+
+def out_of_fold(estimator: Any, texts: Sequence[str], labels: Sequence[str], groups: Sequence[Any] | None = None,
+                n_splits: int = 5, random_state: int = 0, method: str = "predict_proba") -> np.ndarray:
+    """``predict_proba`` or ``decision_function`` of each text from a clone that never saw it; columns in sorted label order."""
     from sklearn.base import clone
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     labels = np.asarray(labels, dtype=object)
-    classes = sorted(set(labels))
     if groups is None:
         folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(texts, labels)
     else:
         folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(texts, labels, groups)
-    proba = np.zeros((len(labels), len(classes)))
+    result: np.ndarray | None = None
     for train_idx, test_idx in folds:
         fitted = clone(estimator).fit([texts[i] for i in train_idx], labels[train_idx])
-        columns = [classes.index(c) for c in fitted.classes_]
-        proba[np.ix_(test_idx, columns)] = fitted.predict_proba([texts[i] for i in test_idx])
-    notes = [f"{n_splits}-fold {'grouped ' if groups is not None else ''}cross-validation"]
-    return build_report(list(texts), labels, proba, classes, worst, notes)
+        fold_result = getattr(fitted, method)([texts[i] for i in test_idx])
+        if result is None:
+            result = np.zeros((len(labels), *fold_result.shape[1:]))
+        result[test_idx] = fold_result
+    assert result is not None
+    return result
 
 
 def _class_scores(confusion: list[list[int]], i: int) -> dict[str, float]:

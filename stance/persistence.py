@@ -25,6 +25,16 @@ FORMAT_VERSION = 1
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
+def _umask() -> int:
+    """The process umask (read once: setting it back is the only way to read it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_DEFAULT_MODE = 0o666 & ~_umask()
+
+
 def save(model: Any, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> None:
     """Write a fitted ``StanceClassifier`` or ``StancePredictor`` to ``path``, atomically."""
     predictor = getattr(model, "predictor_", model)
@@ -79,6 +89,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb", **open_kwargs: 
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise StanceInputError(f"{target}: cannot write here ({error.strerror})") from error
+    os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else _DEFAULT_MODE)
     try:
         with os.fdopen(fd, mode, **open_kwargs) as handle:
             yield handle

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from stance.data import LabelledData, read_labelled_csv
 from stance.errors import StanceInputError
-from stance.evaluation import EvaluationReport, cross_validated_report
+from stance.evaluation import EvaluationReport, build_report, out_of_fold
 
 PathLike = str | os.PathLike[str]
 
@@ -53,8 +53,12 @@ def read_training_data(csv_path: PathLike | Sequence[PathLike], text_column: str
 
 def fit_with_report(data: LabelledData, group_column: str | None = None, n_splits: int = 5,
                     **params: Any) -> tuple[Any, EvaluationReport]:
-    """Cross-validate, then fit on all rows; refuses label sets too small to cross-validate."""
-    from stance.classifier import StanceClassifier
+    """Cross-validate, learn the calibration temperature from the same out-of-fold scores, then fit on all rows.
+
+    Refuses label sets too small to cross-validate.
+    """
+    from stance.classifier import StanceClassifier, fit_temperature
+    from stance.predictor import scores_to_proba
 
     counts = data.label_counts()
     if len(counts) < 2:
@@ -62,11 +66,16 @@ def fit_with_report(data: LabelledData, group_column: str | None = None, n_split
     rarest, fewest = min(counts.items(), key=lambda item: item[1])
     if fewest < 2:
         raise StanceInputError(f"{data.source}: label '{rarest}' has only {fewest} example; cross-validation needs at least 2 per label")
-    estimator = StanceClassifier(**params)
+    n_splits = min(n_splits, fewest)
     groups = _groups(data, group_column)
-    report = cross_validated_report(estimator, data.texts, data.labels, groups, n_splits=min(n_splits, fewest))
-    report.notes[:0] = data.warnings
-    return estimator.fit(data.texts, data.labels), report
+    uncalibrated = StanceClassifier(**{**params, "temperature": 1.0})
+    scores = out_of_fold(uncalibrated, data.texts, data.labels, groups, n_splits, method="decision_function")
+    temperature = fit_temperature(scores, data.labels) if params.get("temperature", "auto") == "auto" else params["temperature"]
+    notes = [*data.warnings, f"{n_splits}-fold {'grouped ' if groups else ''}cross-validation, "
+             f"probabilities calibrated with temperature {temperature:.2f}"]
+    report = build_report(data.texts, data.labels, scores_to_proba(scores / temperature), sorted(counts), notes=notes)
+    model = StanceClassifier(**{**params, "temperature": temperature}).fit(data.texts, data.labels)
+    return model, report
 
 
 def _groups(data: LabelledData, group_column: str | None) -> list[str] | None:

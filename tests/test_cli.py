@@ -1,0 +1,65 @@
+"""The command line, called through main([...]): predict, train, evaluate and their --help."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from stance.cli import COMMANDS, main
+
+
+@pytest.fixture
+def model_path(tiny_model, tmp_path):
+    path = tmp_path / "tiny.npz"
+    tiny_model.save(path)
+    return str(path)
+
+
+def test_predict_prints_label_and_confidence(capsys, model_path):
+    assert main(["predict", "--model", model_path, "Handing Crimea to Russia is a surrender"]) == 0
+    label, confidence = capsys.readouterr().out.strip().split("\t")
+    assert label == "critical_of_concessions" and 0 < float(confidence) <= 1
+
+
+def test_predict_json_and_explain(capsys, model_path):
+    main(["predict", "--model", model_path, "--json", "We welcome the talks"])
+    record = json.loads(capsys.readouterr().out)
+    assert record["label"] == "supportive" and set(record["probabilities"]) == {"critical_of_concessions", "skeptical", "supportive"}
+    main(["predict", "--model", model_path, "--explain", "We welcome the talks"])
+    out = capsys.readouterr().out
+    assert out.startswith("supportive") and "toward:" in out and "against:" in out
+
+
+def test_predict_reads_stdin_one_text_per_line(capsys, monkeypatch, model_path):
+    monkeypatch.setattr("sys.stdin", io.StringIO("We welcome the talks\n\nPutin will not move an inch\n"))
+    assert main(["predict", "--model", model_path]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 2
+
+
+def test_train_then_evaluate(capsys, write_csv, tiny_corpus, tmp_path):
+    data = write_csv([["quote", "stance"]] + [list(r) for r in tiny_corpus])
+    out = tmp_path / "m.npz"
+    assert main(["train", str(data), "--output", str(out), "--text-column", "quote", "--label-column", "stance", "--folds", "3"]) == 0
+    assert "macro-F1" in capsys.readouterr().out and out.exists()
+    assert main(["evaluate", str(data), "--model", str(out), "--text-column", "quote", "--label-column", "stance"]) == 0
+    report = capsys.readouterr().out
+    assert "confusion matrix" in report and "precision" in report
+    assert main(["evaluate", str(data), "--model", str(out), "--text-column", "quote", "--label-column", "stance", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_texts"] == len(tiny_corpus)
+
+
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path):
+    assert main(["evaluate", str(tmp_path / "missing.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "missing.csv" in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage: stance" in out and "--" in out
