@@ -6,7 +6,8 @@
 Checks: schema and labels; exact duplicates and near-duplicates are dropped (cosine similarity of character
 3-5-gram TF-IDF vectors >= NEAR_DUPLICATE, except the two rows of an intentional contrast pair). Rows are then
 grouped for cross-validation: a contrast pair, and any rows with similarity >= SAME_GROUP, share a ``group`` so
-near-paraphrases never sit on both sides of a split.
+near-paraphrases never sit on both sides of a split. ``writer`` names the batch series a row came from (each series
+was written separately, with its own focus), for leave-one-writer-out validation of the recipe.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 BATCHES = HERE / "authored"
 OUTPUT = HERE / "authored.csv"
 LABELS = ("skeptical", "supportive", "critical_of_concessions")
-COLUMNS = ("text", "label", "speaker", "origin", "pair", "group")
+COLUMNS = ("text", "label", "speaker", "origin", "pair", "group", "writer")
 NEAR_DUPLICATE = 0.80
 SAME_GROUP = 0.50
 
@@ -41,7 +42,7 @@ def read_batches(folder: Path = BATCHES) -> list[dict[str, str]]:
                     raise ValueError(f"{path.name}: row {number} has an empty text, an unknown label or a wrong origin")
                 pair = (row.get("pair") or "").strip()
                 rows.append({"text": text, "label": row["label"], "speaker": (row.get("speaker") or "").strip(),
-                             "origin": "authored", "pair": pair})
+                             "origin": "authored", "pair": pair, "writer": path.name.split("_")[1]})
     return rows
 
 

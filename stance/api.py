@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from stance.batch import predict_proba_many
 from stance.predictor import StancePredictor
 
 _shipped: StancePredictor | None = None
@@ -52,7 +53,7 @@ def predict(text: Any, model: Any = None) -> Any:
     'critical_of_concessions'
     """
     predictor = resolve_model(model)
-    return _map_texts(text, predictor.predict)
+    return _map_texts(text, lambda texts: predictor.labels(predict_proba_many(predictor, texts)))
 
 
 def predict_proba(text: Any, model: Any = None) -> Any:
@@ -61,7 +62,7 @@ def predict_proba(text: Any, model: Any = None) -> Any:
     labels = [str(c) for c in predictor.classes_]
 
     def as_dicts(texts: list[str]) -> list[dict[str, float]]:
-        return [dict(zip(labels, row)) for row in predictor.predict_proba(texts).tolist()]
+        return [dict(zip(labels, row)) for row in predict_proba_many(predictor, texts).tolist()]
 
     return _map_texts(text, as_dicts)
 

@@ -1,13 +1,17 @@
-"""Scoring many texts: chunks spread over worker processes, and CSV files streamed through in constant memory."""
+"""Scoring many texts: chunks spread over worker processes, and CSV files streamed through in constant memory.
+
+Workers are forked, so they inherit the loaded model instead of receiving a copy; only the texts of each chunk
+and its probabilities cross between processes. Where fork is unavailable, or the caller runs threads (forking
+a threaded process is unsafe), chunks are scored in the calling process.
+"""
 
 from __future__ import annotations
 
 import csv
-import multiprocessing
 import os
+import threading
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
@@ -33,19 +37,22 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def predict_proba_chunks(predictor: StancePredictor, chunks: Iterable[Sequence[str]], n_jobs: int | None = None) -> Iterator[np.ndarray]:
+def predict_proba_chunks(predictor: StancePredictor, chunks: Iterable[Sequence[str]],
+                         n_jobs: int | None = None) -> Iterator[np.ndarray]:
     """Probabilities for each chunk of texts, in order; chunks are scored in parallel when ``n_jobs`` > 1.
 
     At most two chunks per worker are in flight, so memory stays bounded however many chunks there are.
     """
     n_jobs = n_jobs or default_jobs()
-    if n_jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if n_jobs <= 1 or not _can_fork():
         yield from (predictor.predict_proba(chunk) for chunk in chunks)
         return
-    global _worker_model
-    _worker_model = predictor
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     pending: deque[Future[np.ndarray]] = deque()
-    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(predictor,)) as pool:
         for chunk in chunks:
             pending.append(pool.submit(_score_in_worker, list(chunk)))
             if len(pending) >= 2 * n_jobs:
@@ -55,11 +62,11 @@ def predict_proba_chunks(predictor: StancePredictor, chunks: Iterable[Sequence[s
 
 
 def predict_proba_many(predictor: StancePredictor, texts: Sequence[str], n_jobs: int | None = None) -> np.ndarray:
-    """Probabilities for a long list of texts, using every core once the list is long enough to pay for it."""
+    """Probabilities for a list of texts, using every core once the list is long enough to pay for it."""
     if len(texts) < PARALLEL_MIN_ROWS:
         return predictor.predict_proba(texts)
     chunks = (texts[i : i + CHUNK_ROWS] for i in range(0, len(texts), CHUNK_ROWS))
-    return np.vstack(list(predict_proba_chunks(predictor, chunks, n_jobs)))
+    return np.concatenate(list(predict_proba_chunks(predictor, chunks, n_jobs)))
 
 
 def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], output_path: str | os.PathLike[str],
@@ -68,12 +75,12 @@ def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], 
     """Stream ``input_path`` to ``output_path``, keeping every column and adding the prediction columns.
 
     Returns the number of rows written. The output is written atomically and may never be the input file.
+    ``progress``: a stream for a progress bar, drawn only if it is a terminal.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     _check_paths(input_path, output_path)
     with open(input_path, encoding="utf-8-sig", newline="") as source:
-        delimiter = delimiter or sniff_delimiter(source.readline())
-        source.seek(0)
+        delimiter = delimiter or sniff_delimiter(_first_line(source, input_path))
         reader = csv.reader(source, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
@@ -81,20 +88,36 @@ def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], 
         added = output_columns(predictor)
         position = column_position(input_path, header, column)
         kept = _kept_positions(input_path, header, added, overwrite_columns)
-        meter = _Progress(progress)
+        meter = _Progress(progress, input_path.stat().st_size, source.buffer)
         with atomic_write(output_path, "w", encoding="utf-8", newline="") as sink:
             writer = csv.writer(sink, delimiter=delimiter)
             writer.writerow([header[i] for i in kept] + added)
-            chunks = _row_chunks(reader, input_path)
             rows_done = 0
-            for rows, proba in _scored(predictor, chunks, position, n_jobs):
-                labels = predictor.classes_[proba.argmax(axis=1)]
-                writer.writerows([row[i] if i < len(row) else "" for i in kept] + [label, *map("{:.6f}".format, p)]
-                                 for row, label, p in zip(rows, labels, proba.tolist()))
+            for rows, proba in _scored(predictor, _row_chunks(reader, input_path), position, n_jobs):
+                writer.writerows(_output_rows(rows, kept, predictor.labels(proba), proba))
                 rows_done += len(rows)
                 meter.update(rows_done)
         meter.close(rows_done)
     return rows_done
+
+
+def _output_rows(rows: list[list[str]], kept: list[int], labels: list[str], proba: np.ndarray) -> Iterator[list[str]]:
+    """Each input row's kept cells (missing trailing cells as ""), then its label and probabilities."""
+    width = max(kept, default=-1) + 1
+    for row, label, p in zip(rows, labels, proba.tolist()):
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        yield [*map(row.__getitem__, kept), label, *map("{:.6f}".format, p)]
+
+
+def _first_line(source: IO[str], path: Path) -> str:
+    """The header line (for delimiter sniffing), leaving the stream at the start."""
+    try:
+        line = source.readline()
+    except UnicodeDecodeError as error:
+        raise StanceInputError(f"{path}: not UTF-8 ({error.reason} at byte {error.start}); save it as UTF-8") from error
+    source.seek(0)
+    return line
 
 
 def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], position: int,
@@ -112,7 +135,7 @@ def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], posit
 
 
 def _row_chunks(reader: Iterator[list[str]], path: Path) -> Iterator[list[list[str]]]:
-    """Rows in chunks of ``CHUNK_ROWS``, with CSV errors turned into one-line errors naming the row."""
+    """Rows in chunks of ``CHUNK_ROWS``, with CSV errors turned into one-line errors naming the line."""
     chunk: list[list[str]] = []
     try:
         for row in reader:
@@ -130,7 +153,7 @@ def _check_paths(input_path: Path, output_path: Path) -> None:
     """The input must be a readable file, and the output must not be the input."""
     if not input_path.is_file():
         raise StanceInputError(f"{input_path}: no such file" if not input_path.exists() else f"{input_path}: is a directory, not a CSV file")
-    if output_path.exists() and output_path.resolve() == input_path.resolve():
+    if output_path.exists() and os.path.samefile(output_path, input_path):
         raise StanceInputError(f"{output_path}: the output would overwrite the input; choose another --output")
 
 
@@ -142,29 +165,49 @@ def _kept_positions(path: Path, header: list[str], added: list[str], overwrite: 
     return [i for i, name in enumerate(header) if name not in added]
 
 
+def _can_fork() -> bool:
+    """Worker processes are forked; only a single-threaded process on a platform with fork can do that safely."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _start_worker(predictor: StancePredictor) -> None:
+    """In a new worker: keep the model inherited at fork, and leave Ctrl-C to the parent, which stops the pool."""
+    import signal
+
+    global _worker_model
+    _worker_model = predictor
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _score_in_worker(texts: list[str]) -> np.ndarray:
-    """Score one chunk in a worker process, with the model inherited from the parent at fork."""
+    """Score one chunk in a worker process."""
     assert _worker_model is not None
     return _worker_model.predict_proba(texts)
 
 
 class _Progress:
-    """A one-line progress counter on a terminal stream (silent when the stream is not a terminal)."""
+    """A one-line progress bar on a terminal stream, from the bytes read so far (silent on anything else)."""
 
-    def __init__(self, stream: IO[str] | None):
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str] | None, total_bytes: int, source: IO[bytes]):
         self.stream = stream if stream is not None and stream.isatty() else None
+        self.total = max(total_bytes, 1)
+        self.source = source
         self.start = time.perf_counter()
 
     def update(self, rows: int) -> None:
-        """Redraw the counter."""
+        """Redraw the bar."""
         if self.stream:
-            rate = rows / max(time.perf_counter() - self.start, 1e-9)
-            self.stream.write(f"\rscored {rows:,} rows ({rate:,.0f} rows/s)")
+            done = min(self.source.tell() / self.total, 1.0)
+            elapsed = time.perf_counter() - self.start
+            bar = "#" * round(done * self.WIDTH)
+            eta = f", {elapsed * (1 - done) / done:.0f} s left" if 0 < done < 1 else ""
+            self.stream.write(f"\r[{bar:<{self.WIDTH}}] {done:4.0%}  {rows:,} rows, {rows / max(elapsed, 1e-9):,.0f} rows/s{eta} ")
             self.stream.flush()
 
     def close(self, rows: int) -> None:
-        """Finish the line."""
+        """Draw the finished bar and end the line."""
         if self.stream:
             self.update(rows)
             self.stream.write("\n")
-

@@ -6,7 +6,7 @@ Build the shipped model (from a source checkout) with::
 
 Loading checks the model file against the SHA-256 in its metadata. If the file is damaged, missing or written
 in a format this version cannot read, the model is rebuilt from the bundled data (deterministic, a few seconds),
-cached in the user's cache folder, and a warning says so once.
+cached in the user's cache folder (reused by later processes), and a warning says so once per process.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 from stance._version import __version__
 from stance.errors import StanceInputError
-from stance.persistence import atomic_write, file_sha256, load, save
+from stance.persistence import FORMAT_VERSION, atomic_write, file_sha256, load, save
 from stance.predictor import StancePredictor
 
 MODEL_FILE = "stance-model.npz"
@@ -63,29 +63,64 @@ def cache_dir() -> Path:
 
 
 def load_shipped_model() -> StancePredictor:
-    """Load the shipped model after checking its SHA-256; fall back to a rebuilt, cached copy if that fails."""
+    """Load the shipped model after checking its SHA-256; if that fails, use a copy rebuilt from the bundled data.
+
+    The model is rebuilt when its file or metadata is missing or damaged, its bytes differ from the SHA-256 its
+    metadata records, or it is in a format this version cannot read. A scikit-learn version different from the
+    one in the metadata (``sklearn_version``) is *not* a reason: a stance model file holds only arrays, and
+    prediction is pure NumPy, so reading it never touches scikit-learn. The rebuilt copy is cached in
+    :func:`cache_dir` and reused by later processes. A call that falls back issues one warning saying why and
+    which copy it uses; :mod:`stance.api` makes this call once per process, so users are told once.
+    """
     models = bundled_dir("models")
     try:
         return load_checked(models / MODEL_FILE, models / METADATA_FILE)
     except StanceInputError as error:
         reason = str(error)
-    cached = cache_dir() / f"stance-model-{training_data_sha256(training_paths())[:16]}.npz"
-    warnings.warn(f"stance: the shipped model could not be used ({reason}); using a model rebuilt from the bundled "
-                  f"training data, cached at {cached}", RuntimeWarning, stacklevel=3)
-    if not cached.exists():
+    model, where = cached_or_rebuilt_model(reason)
+    warnings.warn(f"stance: the shipped model could not be used ({reason}); {where}", RuntimeWarning, stacklevel=3)
+    return model
+
+
+def cached_or_rebuilt_model(reason: str) -> tuple[StancePredictor, str]:
+    """The model rebuilt from the bundled data: from the cache if an earlier run left it there, else trained now.
+
+    Returns the model and a phrase saying where it came from.
+    """
+    paths = training_paths()
+    cached = cache_dir() / f"stance-model-{rebuild_key(paths)}.npz"
+    try:
+        return load(cached), f"using the copy rebuilt from the bundled training data earlier, cached at {cached}"
+    except StanceInputError:
+        pass
+    if not paths:
+        raise StanceInputError(f"the shipped model could not be used ({reason}), and the bundled training data to "
+                               "rebuild it is missing; reinstall stance")
+    model = fit_shipped_recipe(paths)[0]
+    try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        build_model(cached.parent, cached.name, cross_validate=False)
-    return load(cached)
+        save(model, cached)
+    except (OSError, StanceInputError) as error:
+        return model.predictor_, f"rebuilt it from the bundled training data (not cached: {error})"
+    return model.predictor_, f"rebuilt it from the bundled training data and cached it at {cached}"
+
+
+def rebuild_key(paths: Sequence[Path]) -> str:
+    """What a rebuild from ``paths`` depends on (their bytes, the recipe, library and format version), as a short hash."""
+    recipe = json.dumps([training_data_sha256(paths), SHIPPED_PARAMS, __version__, FORMAT_VERSION], default=str)
+    return hashlib.sha256(recipe.encode("utf-8")).hexdigest()[:16]
 
 
 def load_checked(model_path: Path, metadata_path: Path) -> StancePredictor:
     """Load a model only if its bytes match the SHA-256 its metadata records."""
     try:
         expected = json.loads(metadata_path.read_text(encoding="utf-8"))["model_sha256"]
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise StanceInputError(f"{metadata_path}: missing or unreadable model metadata ({error})") from error
-    if not model_path.exists() or file_sha256(model_path) != expected:
-        raise StanceInputError(f"{model_path}: missing, or its SHA-256 does not match {metadata_path.name}")
+    if not model_path.is_file():
+        raise StanceInputError(f"{model_path}: missing")
+    if file_sha256(model_path) != expected:
+        raise StanceInputError(f"{model_path}: its SHA-256 does not match the one in {metadata_path.name}")
     return load(model_path)
 
 
@@ -102,16 +137,10 @@ def build_model(output_dir: Path, model_name: str = MODEL_FILE, cross_validate: 
     """Train the shipped recipe on the bundled data; write the model and, beside it, its metadata."""
     import sklearn
 
-    from stance.classifier import StanceClassifier
     from stance.evaluation import evaluate
-    from stance.training import fit_with_report, read_training_data
 
     paths = training_paths()
-    data = read_training_data(paths, "text", "label", GROUP_COLUMN)
-    if cross_validate:
-        model, report = fit_with_report(data, GROUP_COLUMN, **SHIPPED_PARAMS)
-    else:
-        model, report = StanceClassifier(**SHIPPED_PARAMS).fit(data.texts, data.labels), None
+    model, report, data = fit_shipped_recipe(paths, cross_validate)
     model_path = output_dir / model_name
     save(model, model_path)
     metadata = {
@@ -140,6 +169,17 @@ def build_model(output_dir: Path, model_name: str = MODEL_FILE, cross_validate: 
         json.dump(metadata, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     return metadata
+
+
+def fit_shipped_recipe(paths: Sequence[Path], cross_validate: bool = False) -> tuple[Any, Any, Any]:
+    """Train the shipped recipe on ``paths``: (StanceClassifier, cross-validated report or None, LabelledData)."""
+    from stance.classifier import StanceClassifier
+    from stance.training import fit_with_report, read_training_data
+
+    data = read_training_data(paths, "text", "label", GROUP_COLUMN)
+    if cross_validate:
+        return (*fit_with_report(data, GROUP_COLUMN, **SHIPPED_PARAMS), data)
+    return StanceClassifier(**SHIPPED_PARAMS).fit(data.texts, data.labels), None, data
 
 
 def _figures(report: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from stance.data import LabelledData, read_labelled_csv
+from stance.errors import StanceInputError
 
 
 @dataclass
@@ -89,6 +90,9 @@ def evaluate(data: str | os.PathLike[str] | LabelledData, model: Any = None, tex
     predictor = resolve_model(model)
     known = set(str(c) for c in predictor.classes_)
     keep = [i for i, label in enumerate(data.labels) if label in known]
+    if not keep:
+        raise StanceInputError(f"{data.source}: none of its labels ({', '.join(sorted(set(data.labels))[:10])}) is one the "
+                               f"model knows ({', '.join(sorted(known))}); is --label-column right?")
     notes = [*data.warnings]
     if len(keep) < len(data.labels):
         unknown = sorted(set(data.labels) - known)

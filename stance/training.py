@@ -66,8 +66,13 @@ def fit_with_report(data: LabelledData, group_column: str | None = None, n_split
     rarest, fewest = min(counts.items(), key=lambda item: item[1])
     if fewest < 2:
         raise StanceInputError(f"{data.source}: label '{rarest}' has only {fewest} example; cross-validation needs at least 2 per label")
-    n_splits = min(n_splits, fewest)
     groups = _groups(data, group_column)
+    if groups is not None:
+        rarest, fewest = _fewest_groups(data.labels, groups)
+        if fewest < 2:
+            raise StanceInputError(f"{data.source}: all rows labelled '{rarest}' share one '{group_column}' value; "
+                                   "grouped cross-validation needs each label in at least 2 groups")
+    n_splits = min(n_splits, fewest)
     uncalibrated = StanceClassifier(**{**params, "temperature": 1.0})
     scores = out_of_fold(uncalibrated, data.texts, data.labels, groups, n_splits, method="decision_function")
     temperature = fit_temperature(scores, data.labels) if params.get("temperature", "auto") == "auto" else params["temperature"]
@@ -76,6 +81,14 @@ def fit_with_report(data: LabelledData, group_column: str | None = None, n_split
     report = build_report(data.texts, data.labels, scores_to_proba(scores / temperature), sorted(counts), notes=notes)
     model = StanceClassifier(**{**params, "temperature": temperature}).fit(data.texts, data.labels)
     return model, report
+
+
+def _fewest_groups(labels: list[str], groups: list[str]) -> tuple[str, int]:
+    """The label found in the fewest distinct groups, and that number."""
+    groups_of: dict[str, set[str]] = {}
+    for label, group in zip(labels, groups):
+        groups_of.setdefault(label, set()).add(group)
+    return min(((label, len(found)) for label, found in groups_of.items()), key=lambda item: (item[1], item[0]))
 
 
 def _groups(data: LabelledData, group_column: str | None) -> list[str] | None:

@@ -56,3 +56,11 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def tiny_model_file(tiny_model, tmp_path_factory) -> Path:
+    """The tiny model saved in stance's safe format (load it to get a fresh predictor with cold caches)."""
+    path = tmp_path_factory.mktemp("models") / "tiny.npz"
+    tiny_model.save(str(path))
+    return path

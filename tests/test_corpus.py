@@ -33,7 +33,7 @@ def authored() -> list[dict[str, str]]:
 
 
 def test_schema_labels_and_origin(authored):
-    assert list(authored[0]) == ["text", "label", "speaker", "origin", "pair", "group"]
+    assert list(authored[0]) == ["text", "label", "speaker", "origin", "pair", "group", "writer"]
     assert {row["label"] for row in authored} == STANCES
     assert {row["origin"] for row in authored} == {"authored"}
     assert all(row["text"].strip() and row["group"] for row in authored)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from typing import Sequence
 
 from stance._version import __version__
@@ -30,20 +31,35 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=summary, description=module.__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(sub)
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on errors")
         sub.set_defaults(run=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; bad input ends with one line on stderr and exit status 2."""
+    """Run the command line; bad input ends with one line on stderr and exit status 2 (``--debug``: a traceback)."""
     args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except StanceInputError as error:
-        if args.debug:
-            raise
-        print(f"stance {args.command}: error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"stance {args.command}: interrupted", file=sys.stderr)
-        return 130
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *_, **__: say(args, "warning", message)
+        try:
+            return args.run(args)
+        except StanceInputError as error:
+            if args.debug:
+                raise
+            say(args, "error", error)
+            return 2
+        except KeyboardInterrupt:
+            say(args, "interrupted")
+            return 130
+
+
+def say(args: argparse.Namespace, kind: str, message: object = "") -> None:
+    """One line on stderr, ``stance COMMAND: KIND: MESSAGE``, with any line breaks in the message folded."""
+    text = " ".join(str(message).split("\n"))
+    print(f"stance {args.command}: {kind}" + (f": {text}" if text else ""), file=sys.stderr)
+
+
+def report_warnings(args: argparse.Namespace, messages: Sequence[str]) -> None:
+    """Print what the CSV reader noticed but did not refuse (skipped or duplicate rows), one line each."""
+    for message in messages:
+        say(args, "warning", message)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from stance.cli import report_warnings
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``stance evaluate``."""
@@ -19,16 +21,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trusted", action="store_true", help="allow --model to be a pickle/joblib file (it can run code: only your own)")
     parser.add_argument("--text-column", default="text", help="column holding the texts (default: text)")
     parser.add_argument("--label-column", default="label", help="column holding the gold labels (default: label)")
+    parser.add_argument("--delimiter", help="field delimiter, e.g. ';' or '\\t' (default: detected from , ; or tab)")
+    parser.add_argument("--drop-invalid", action="store_true",
+                        help="skip rows with an empty text or label, or whose text also has another label, instead of stopping")
     parser.add_argument("--worst", type=int, default=10, help="how many confident mistakes to list (default: 10)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate and print the report."""
+    """Read and check the CSV, evaluate, and print the report."""
+    from stance.data import read_labelled_csv
     from stance.evaluation import evaluate
     from stance.persistence import load
 
     model = load(args.model, trusted=args.trusted) if args.model else None
-    report = evaluate(args.csv, model, args.text_column, args.label_column, worst=args.worst)
+    data = read_labelled_csv(args.csv, args.text_column, args.label_column, delimiter=args.delimiter,
+                             drop_invalid=args.drop_invalid)
+    report_warnings(args, data.warnings)
+    report = evaluate(data, model, worst=args.worst)
     print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) if args.json else report)
     return 0

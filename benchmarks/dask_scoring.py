@@ -1,0 +1,154 @@
+"""Scoring a generated news archive: Dask's local cluster against the single-machine streaming CSV path.
+
+    python benchmarks/dask_scoring.py [--rows 2000000] [--files 40] [--workers N] [--quick]
+
+Generates quotes by recombining sentences of the bundled authored corpus (``seeds/authored.csv``), writes them as
+Parquet files and as one equivalent CSV, then scores the same rows with the shipped model three ways:
+``stance.batch.predict_csv`` in one process, the same with one forked worker per core, and
+``stance.dask.predict_files`` (Parquet glob to Parquet folder) on a ``distributed.LocalCluster`` of single-threaded
+worker processes. Prints rows per second of each, the ratio to the single process, peak memory (RSS) of every
+process involved, and whether all paths gave the same labels. Needs ``pip install "stance-classifier[dask]"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stance.api import resolve_model
+from stance.batch import default_jobs, predict_csv
+from stance.bundled import bundled_dir
+
+OUTLETS = ("Reuters", "AP", "Kyiv Independent", "Meduza", "Politico", "The Guardian", "TASS")
+
+
+def sentences() -> list[str]:
+    """The distinct sentences of the authored corpus."""
+    texts = pd.read_csv(bundled_dir("seeds") / "authored.csv", usecols=["text"])["text"].dropna()
+    pieces = (piece.strip() for text in texts for piece in re.split(r"(?<=[.!?])\s+", text))
+    return sorted({piece for piece in pieces if len(piece) > 3})
+
+
+def generate(folder: Path, rows: int, files: int, seed: int = 0) -> tuple[str, Path]:
+    """Write ``rows`` quotes (one to three sentences each) as ``files`` Parquet files and as one CSV."""
+    pool = np.asarray(sentences(), dtype=object)
+    rng = np.random.default_rng(seed)
+    csv_path = folder / "archive.csv"
+    bounds = np.linspace(0, rows, files + 1).astype(int)
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["quote_id", "outlet", "text"])
+        for number, (start, stop) in enumerate(zip(bounds, bounds[1:])):
+            picks = pool[rng.integers(0, len(pool), size=(stop - start, 3))]
+            lengths = rng.choice([1, 2, 3], p=[0.5, 0.35, 0.15], size=stop - start)
+            part = pd.DataFrame({"quote_id": np.arange(start, stop), "outlet": rng.choice(OUTLETS, size=stop - start),
+                                 "text": [" ".join(row[:n]) for row, n in zip(picks, lengths)]})
+            part.to_parquet(folder / f"archive-{number:04d}.parquet", index=False)
+            writer.writerows(part.itertuples(index=False))
+    return str(folder / "archive-*.parquet"), csv_path
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MiB of this process (or the largest of its finished children)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _stream(csv_path: Path, output: Path, jobs: int, connection) -> None:
+    """Run the streaming CSV path in a fresh process and send back (seconds, rows, own peak MiB, children's MiB)."""
+    predictor = resolve_model(None)
+    start = time.perf_counter()
+    rows = predict_csv(predictor, csv_path, output, "text", n_jobs=jobs)
+    seconds = time.perf_counter() - start
+    connection.send((seconds, rows, peak_rss_mb(), peak_rss_mb(resource.RUSAGE_CHILDREN)))
+
+
+def stream(csv_path: Path, output: Path, jobs: int) -> tuple[float, int, float, float]:
+    """Time ``predict_csv`` with ``jobs`` processes, in a spawned process so its memory is its own."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_stream, args=(csv_path, output, jobs, send))
+    process.start()
+    result = receive.recv()
+    process.join()
+    return result
+
+
+def on_dask(parquet_glob: str, output: Path, workers: int) -> tuple[float, float, int, int, list[float]]:
+    """Start a local cluster, then time ``predict_files``; returns start-up and scoring seconds, rows, partitions,
+    and each worker's peak MiB."""
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    from stance.dask import predict_files
+
+    start = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        started = time.perf_counter()
+        rows = predict_files(parquet_glob, output, scheduler=cluster.scheduler_address, progress=sys.stderr)
+        seconds = time.perf_counter() - started
+        partitions = dd.read_parquet(parquet_glob).npartitions
+        peaks = client.run(peak_rss_mb)
+    return started - start, seconds, rows, partitions, sorted(peaks.values())
+
+
+def labels_agree(folder: Path) -> int:
+    """Rows on which the three outputs have the same quote id and the same label."""
+    columns = ["quote_id", "predicted_label"]
+    outputs = [pd.read_csv(folder / "single.csv", usecols=columns), pd.read_csv(folder / "parallel.csv", usecols=columns),
+               pd.read_parquet(folder / "scored", columns=columns)]
+    first = outputs[0].to_numpy()
+    return int(np.logical_and.reduce([(other.to_numpy() == first).all(axis=1) for other in outputs[1:]]).sum())
+
+
+def main() -> None:
+    """Generate the archive, score it three ways, print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--files", type=int, default=40, help="Parquet files to spread the rows over")
+    parser.add_argument("--workers", type=int, default=default_jobs(), help="worker processes (default: one per core)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 40,000 rows in 8 files")
+    args = parser.parse_args()
+    rows, files = (40_000, 8) if args.quick else (args.rows, args.files)
+    with tempfile.TemporaryDirectory(prefix="stance-dask-bench-") as tmp:
+        folder = Path(tmp)
+        start = time.perf_counter()
+        parquet_glob, csv_path = generate(folder, rows, files)
+        parquet_mb = sum(p.stat().st_size for p in folder.glob("*.parquet")) / 2**20
+        print(f"{rows:,} generated quotes: {files} Parquet files ({parquet_mb:,.0f} MiB), one CSV "
+              f"({csv_path.stat().st_size / 2**20:,.0f} MiB), {time.perf_counter() - start:.0f} s to write; "
+              f"{default_jobs()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
+        single = stream(csv_path, folder / "single.csv", 1)
+        print(f"  streaming CSV, 1 process: {single[0]:.1f} s", flush=True)
+        parallel = stream(csv_path, folder / "parallel.csv", args.workers)
+        print(f"  streaming CSV, {args.workers} processes: {parallel[0]:.1f} s", flush=True)
+        startup, seconds, dask_rows, partitions, peaks = on_dask(parquet_glob, folder / "scored", args.workers)
+        assert single[1] == parallel[1] == dask_rows == rows
+        agree = labels_agree(folder)
+    print(f"\n{'path':<46} {'seconds':>8} {'rows/s':>9} {'vs 1 process':>13}  peak RSS (MiB)")
+    base = rows / single[0]
+    print(f"{'stance.batch.predict_csv, 1 process':<46} {single[0]:>8.1f} {base:>9,.0f} {1.0:>12.2f}x  {single[2]:,.0f}")
+    line = f"{rows / parallel[0]:>9,.0f} {rows / parallel[0] / base:>12.2f}x"
+    print(f"{f'stance.batch.predict_csv, {args.workers} forked processes':<46} {parallel[0]:>8.1f} {line}  "
+          f"{parallel[2]:,.0f} parent, {parallel[3]:,.0f} largest worker")
+    line = f"{rows / seconds:>9,.0f} {rows / seconds / base:>12.2f}x"
+    print(f"{f'stance.dask.predict_files, {args.workers} Dask workers':<46} {seconds:>8.1f} {line}  "
+          f"{', '.join(f'{p:,.0f}' for p in peaks)} per worker")
+    print(f"Dask: {partitions} partitions; LocalCluster start-up {startup:.1f} s (with it: "
+          f"{rows / (seconds + startup):,.0f} rows/s)")
+    print(f"same labels on all three paths: {agree:,} of {rows:,} rows; load average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Measure stance's speed against a plain scikit-learn pipeline, side by side, on data it generates itself.
+
+    python benchmarks/performance.py              # full run: a 1,000,000-row CSV (a few minutes on 2 cores)
+    python benchmarks/performance.py --rows 200000
+    python benchmarks/performance.py --quick      # smoke run on tiny sizes (the figures mean little)
+
+Prints one line per performance target with the library's figure, the baseline's, and their ratio:
+
+- one quote: ``stance.predict(text)`` / ``predict_proba(text)`` against ``Pipeline.predict([text])`` /
+  ``predict_proba`` of the same fitted pipeline (``StanceClassifier.pipeline_``), mean time per call over varied
+  texts, after a warm-up on other texts;
+- cold start: ``stance predict "text"`` as a fresh process against a process that only imports scikit-learn's
+  pipeline, text and linear-model modules (median of several runs each);
+- a big file: ``stance predict --input in.csv --output out.csv`` as a subprocess (both cores) against
+  single-threaded ``Pipeline.predict_proba`` timed on a sample of the same rows, in rows per second; peak memory
+  of the subprocess tree;
+- a long list: ``stance.predict_proba(list)`` against the same baseline;
+- training the shipped recipe from the bundled data with cross-validation (``python -m stance.bundled``).
+
+Texts are recombined from the bundled training corpus (fragments of different quotes joined, a little noise);
+nothing under ``shared/eval`` is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import stance
+from stance.bundled import SHIPPED_PARAMS, training_paths
+from stance.classifier import StanceClassifier
+from stance.training import read_training_data
+
+COLD_QUOTE = "Trump has effectively surrendered to Putin"
+BASELINE_IMPORT = "import sklearn.pipeline, sklearn.feature_extraction.text, sklearn.linear_model"
+_FRAGMENT_SPLIT = re.compile(r"(?<=[.;:!?,])\s+")
+_NOISE = ["", "", "", " — Reuters", " (AFP)", " 🇺🇦", " «quoted»", " naïve café", " !!!", " #Ukraine"]
+
+
+def fragments(texts: Sequence[str]) -> list[str]:
+    """Clauses of the corpus quotes, the pieces the generated texts are made of."""
+    return [piece for text in texts for piece in _FRAGMENT_SPLIT.split(text) if piece.strip()]
+
+
+def generated_texts(pieces: Sequence[str], n: int, seed: int) -> Iterator[str]:
+    """``n`` quote-like texts: one to three fragments of different quotes joined, sometimes with noise."""
+    rng = random.Random(seed)
+    for _ in range(n):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.1:
+            words = text.split()
+            rng.shuffle(words)
+            text = " ".join(words)
+        yield text + rng.choice(_NOISE)
+
+
+def write_input_csv(path: Path, texts: Iterator[str]) -> int:
+    """A CSV with an id, two context columns and the text column, as a newsroom export might look."""
+    outlets = ["Reuters", "AP", "Kyiv Independent", "Meduza", "Le Monde, Paris"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "outlet", "date", "text"])
+        rows = 0
+        for rows, text in enumerate(texts, 1):
+            writer.writerow([rows, outlets[rows % len(outlets)], f"2025-{1 + rows % 12:02d}-{1 + rows % 28:02d}", text])
+    return rows
+
+
+def mean_seconds(call: Callable[[str], object], texts: Sequence[str]) -> float:
+    """Mean wall time of ``call(text)`` over ``texts``."""
+    start = time.perf_counter()
+    for text in texts:
+        call(text)
+    return (time.perf_counter() - start) / len(texts)
+
+
+def rows_per_second(score: Callable[[list[str]], object], texts: list[str], chunk: int = 10_000) -> float:
+    """Throughput of ``score`` called on consecutive chunks of ``texts``."""
+    start = time.perf_counter()
+    for i in range(0, len(texts), chunk):
+        score(texts[i : i + chunk])
+    return len(texts) / (time.perf_counter() - start)
+
+
+def stance_command() -> list[str]:
+    """How a user runs the CLI: the ``stance`` script beside this Python, else ``python -m stance``."""
+    script = shutil.which("stance", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "stance"]
+
+
+def median_run_seconds(command: list[str], runs: int) -> float:
+    """Median wall time of a fresh process running ``command`` (which must succeed)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_measuring_memory(command: list[str]) -> tuple[float, float, float | None]:
+    """Run ``command``; return (seconds, peak RSS of its largest process in MB, peak summed RSS of its tree in MB).
+
+    The largest process comes from ``wait4`` (the kernel's high-water mark over the process and the descendants it
+    waited for); the tree sum from polling with psutil every 50 ms (``None`` if psutil is not installed).
+    """
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tree_peak = [0]
+    done = threading.Event()
+
+    def poll() -> None:
+        root = psutil.Process(process.pid)
+        while not done.wait(0.05):
+            try:
+                members = [root, *root.children(recursive=True)]
+                tree_peak[0] = max(tree_peak[0], sum(p.memory_info().rss for p in members))
+            except psutil.Error:
+                pass
+
+    poller = threading.Thread(target=poll, daemon=True) if psutil else None
+    if poller:
+        poller.start()
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {stderr.decode(errors='replace')}")
+    return seconds, usage.ru_maxrss / 1024, tree_peak[0] / 2**20 if psutil else None
+
+
+def report(target: str, ours: str, baseline: str, ratio: str) -> None:
+    """One result line: what is measured, the library's figure, the baseline's, and the ratio."""
+    print(f"{target:<28} | {ours:<52} | {baseline:<58} | {ratio}", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Generate the data, run every measurement and print one line per target."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the generated CSV (default: 1,000,000)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each: checks the script works")
+    parser.add_argument("--workdir", type=Path, default=None, help="folder for the generated files (default: a temporary one)")
+    args = parser.parse_args(argv)
+    rows = min(args.rows, 2_000) if args.quick else args.rows
+    n_quotes, runs, sample = (100, 1, min(rows, 1_000)) if args.quick else (2_000, 5, min(rows, 100_000))
+    with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
+        run_all(Path(folder), rows, n_quotes, runs, sample, args.quick)
+    return 0
+
+
+def run_all(folder: Path, rows: int, n_quotes: int, runs: int, sample: int, quick: bool) -> None:
+    """The measurements, in order; each prints its line as soon as it is known."""
+    data = read_training_data(training_paths(), "text", "label")
+    model = StanceClassifier(**SHIPPED_PARAMS).fit(data.texts, data.labels)
+    model_path = folder / "model.npz"
+    model.save(model_path)
+    pipeline, pieces = model.pipeline_, fragments(data.texts)
+    print(f"model: shipped recipe fitted on {len(data):,} bundled rows; texts recombined from {len(pieces):,} fragments")
+
+    warm_up, quotes = list(generated_texts(pieces, 200, seed=1)), list(generated_texts(pieces, n_quotes, seed=2))
+    for text in warm_up:
+        stance.predict_proba(text, model=model), pipeline.predict_proba([text])
+    for name, ours, theirs in [("predict", stance.predict, pipeline.predict), ("predict_proba", stance.predict_proba, pipeline.predict_proba)]:
+        mine = mean_seconds(lambda text: ours(text, model=model), quotes)
+        base = mean_seconds(lambda text: theirs([text]), quotes)
+        report(f"one quote: {name}", f"stance.{name}(text) {mine * 1e6:,.1f} us/call",
+               f"Pipeline.{name}([text]) {base * 1e6:,.1f} us/call", f"{base / mine:.1f}x faster (target >= 10x)")
+
+    command = stance_command()
+    ours_cold = median_run_seconds([*command, "predict", COLD_QUOTE], runs)
+    base_cold = median_run_seconds([sys.executable, "-c", BASELINE_IMPORT], runs)
+    report("cold start", f"`stance predict \"...\"` {ours_cold:.3f} s (median of {runs})",
+           f"python -c '{BASELINE_IMPORT.split(',')[0]}, ...' {base_cold:.3f} s",
+           f"{ours_cold / base_cold:.2f} of the baseline (target < 0.33, and < 0.5 s)")
+
+    csv_in, csv_out = folder / "in.csv", folder / "out.csv"
+    start = time.perf_counter()
+    write_input_csv(csv_in, generated_texts(pieces, rows, seed=3))
+    print(f"generated {csv_in.name}: {rows:,} rows, {csv_in.stat().st_size / 2**20:,.0f} MB in {time.perf_counter() - start:.1f} s")
+    texts = list(generated_texts(pieces, sample, seed=3))
+    base_rate = rows_per_second(pipeline.predict_proba, texts)
+    seconds, largest_mb, tree_mb = run_measuring_memory(
+        [*command, "predict", "--input", str(csv_in), "--column", "text", "--output", str(csv_out), "--model", str(model_path)])
+    report(f"big file: {rows:,} rows", f"`stance predict --input/--output` {rows / seconds:,.0f} rows/s ({seconds:.1f} s)",
+           f"Pipeline.predict_proba, 1 thread {base_rate:,.0f} rows/s (first {sample:,} rows)",
+           f"{rows / seconds / base_rate:.1f}x (target >= 2x)")
+    tree = f"{tree_mb:,.0f} MB summed over the process tree (psutil, 50 ms polls)" if tree_mb is not None else "psutil not installed"
+    report("big file: peak memory", f"{largest_mb:,.0f} MB largest process (wait4 ru_maxrss)", tree,
+           f"{max(largest_mb, tree_mb or 0) / 300:.2f} of the 300 MB limit")
+
+    list_rate = rows_per_second(lambda chunk: stance.predict_proba(chunk, model=model), texts, chunk=len(texts))
+    report(f"long list: {sample:,} texts", f"stance.predict_proba(list) {list_rate:,.0f} rows/s",
+           f"Pipeline.predict_proba, 1 thread {base_rate:,.0f} rows/s", f"{list_rate / base_rate:.1f}x")
+
+    if quick:
+        build = [sys.executable, "-c", "import sys; from stance.bundled import build_model; from pathlib import Path; "
+                 "build_model(Path(sys.argv[1]), cross_validate=False)", str(folder)]
+        what = "python -m stance.bundled without CV (--quick)"
+    else:
+        build, what = [sys.executable, "-m", "stance.bundled", "--output", str(folder)], "python -m stance.bundled (5-fold CV)"
+    seconds = median_run_seconds(build, 1)
+    report("training: shipped recipe", f"{what} {seconds:.1f} s", "budget 10.0 s", f"{seconds / 10:.2f} of the budget")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,457 @@
+"""Find the quotations in a news text and who said them, with nothing but the standard library.
+
+:func:`extract_quotes` returns one :class:`Quote` per quotation, in order of appearance. Conventions:
+
+* ``start``/``end`` are offsets into the text passed in: ``text[start:end]`` runs from the first quoted character to
+  the last, without the quotation marks and without the comma that American typography puts before a closing mark.
+* ``Quote.text`` is that span with Markdown links reduced to their labels and whitespace collapsed.
+* A quotation that runs across paragraphs (an opening mark at each paragraph, a closing mark only at the last one)
+  is one ``Quote``: its span covers every paragraph, and its text joins them with one space, leaving out the marks
+  that reopen each paragraph. Paragraphs are separated by a blank line.
+* Quotation marks are straight or curly double quotes, paired in any way; single quotes only nest inside them.
+* Spans that are not speech are left out: a slogan on a placard or banner, the title of a book, show or exhibition,
+  a nickname ("so-called", "dubbed"), and, when no one is said to speak, one- or two-word scare quotes and titles.
+* Speakers are named as the text names them, completed to the full name the text gave ("Stanovaya" -> "Tatiana
+  Stanovaya") and without titles ("Defense Minister Boris Pistorius" -> "Boris Pistorius"). Pronouns and
+  descriptions such as "the former diplomat" refer back to the last person named as speaking; institutions and
+  unnamed people are kept as written ("the Kremlin", "a senior EU official").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quotation: the quoted words, who said them, and where they stand in the text."""
+
+    text: str
+    speaker: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A quotation as the scanner finds it: its opening mark, its pieces (one per paragraph), its closing mark."""
+
+    opening: int
+    pieces: tuple[tuple[int, int], ...]
+    closing: int | None
+
+    @property
+    def interior_end(self) -> int:
+        """Offset of the closing mark, or of the end of the last piece when the quotation is never closed."""
+        return self.pieces[-1][1] if self.closing is None else self.closing
+
+    @property
+    def after(self) -> int:
+        """Offset just past the quotation, closing mark included."""
+        return self.interior_end if self.closing is None else self.closing + 1
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A person named in the prose (outside quotations), with the titles and roles written around the name."""
+
+    start: int
+    name: str
+    titles: frozenset[str]
+
+
+_UPPER = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŻŽ"
+_HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Prof", "St")
+_HONORIFIC = rf"(?:{'|'.join(_HONORIFICS)})\."
+_TOKEN = rf"{_HONORIFIC}|(?:[{_UPPER}]\.)+(?![\w'’-])|[{_UPPER}][\w'’-]*"
+_NAME_RUN = rf"(?:{_TOKEN})(?:[^\S\n]+(?:(?:of|von|van|der|den|de|da|du|dos|bin|al|la|le)[^\S\n]+)*(?:{_TOKEN}))*"
+_NAME = re.compile(_NAME_RUN)
+_NAME_AT_END = re.compile(rf"(?:{_NAME_RUN})$")
+_PRONOUN_AT_END = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey)$")
+_DETERMINER = r"[Tt]he|[Aa]n?|[Oo]ne|[Ss]ome|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]any|[Aa]nother|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir"
+_DETERMINERS = re.compile(_DETERMINER)
+_DESCRIPTION_AT_END = re.compile(rf"\b(?:{_DETERMINER}|{_TOKEN}['’]s)\s+(?:\S+\s+){{0,5}}?\S+$")
+_POSSESSIVE = re.compile(r"['’]s$")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
+_MARK = re.compile(r"[\"”]|\n[^\S\n]*\n\s*(?P<reopen>[\"“])?")
+_OPENING = re.compile(r"[\"“]")
+_SENTENCE_BREAK = re.compile(rf"(?<=[.!?])[\"”]?\s+(?=[\"“{_UPPER}])|\n[^\S\n]*\n\s*")
+_ABBREVIATION = re.compile(rf"\b(?:(?:[A-Z]\.)*[A-Z]\.|{_HONORIFIC})$")
+_ABBREVIATION_DOT = "(?:" + "|".join(rf"(?<=\b{word})" for word in (f"[{_UPPER}]", *_HONORIFICS)) + r")\."
+_SPEECH_VERB = (
+    "said|says|saying|told|tells|telling|added|adds|adding|noted|notes|noting|wrote|writes|writing|stated|declared|"
+    "insisted|insists|insisting|argued|argues|arguing|warned|warns|warning|stressed|stresses|stressing|explained|"
+    "explains|asked|replied|responded|claimed|denied|denies|denying|acknowledged|admitted|remarked|commented|posted|"
+    "tweeted|announced|urged|urging|called|calling|described|describes|describing|suggested|emphasi[sz]ed|conceded|"
+    "concluded|predicted|cautioned|complained|vowed|pledged|promised|retorted|quipped|lamented|asserted|reiterated|"
+    "confirmed|joked|countered"
+)
+_CUE = re.compile(rf"(?<![\w-])(?:(?P<verb>{_SPEECH_VERB})|(?P<source>[Aa]ccording to))(?![\w-])")
+_ATTRIBUTION_AFTER = re.compile(
+    rf"[^\S\n]*+,?+[^\S\n]*+(?!(?:but|and|or|while|as|because|so|then|yet)\b)"
+    rf"(?:[^.!?;:\"“”█\n]|{_ABBREVIATION_DOT}){{0,200}}?(?P<cue>(?<![\w-])(?:{_SPEECH_VERB}|according to)(?![\w-]))"
+)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\"“”█—]|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|"
+    r"whom|which|where|if|since)\b"
+)
+_TRAILING_ADVERBS = re.compile(
+    r"(?:\s+(?:also|later|then|again|once|earlier|previously|repeatedly|reportedly|separately|recently|publicly|"
+    r"privately|bluntly|flatly|openly|firmly|simply|only|still|even|already|often|has|have|had|would|will|could|did|"
+    r"not|on|last|this|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day))+\s*$"
+)
+_NP_STOP = re.compile(
+    rf"[,;:!?()\"“”█\n]|(?!{_ABBREVIATION_DOT})\.|\s(?:in|on|at|who|which|during|after|before|from|when|while|as|to|for|"
+    r"about|that|this|last)\b"
+)
+_APPOSITIVE_NAME = re.compile(rf",\s*(?P<name>{_NAME_RUN})\s*[,.]")
+_OPENING_APPOSITIVE = re.compile(rf"[^,.;:\n]{{1,80}}?{_APPOSITIVE_NAME.pattern}")
+_ROLE_WORDS_BEFORE = re.compile(r"(?:[a-z][\w-]*[^\S\n]+){1,3}$")
+_NOT_SPEECH_BEFORE = re.compile(
+    r"(?:\bso-called|\bdubbed|\btitled|\bentitled|\bnicknamed|\bknown as|\bheadlined|\bbranded"
+    r"|\b(?:book|memoir|novel|film|movie|documentary|show|series|programme|program|podcast|play|song|album|"
+    r"exhibition|essay|slogan|motto|hashtag|headline)s?(?:\s+(?:called|named))?\s*,?"
+    r"|\b(?:placard|banner|sign|poster|billboard|t-shirt|shirt|graffiti|sticker|flag|mural)s?\b[^.;]{0,40}?"
+    r"\b(?:read|reads|reading|saying|bearing|proclaiming)\s*:?)\s*$",
+    re.IGNORECASE,
+)
+_CHAINED = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*")
+
+_FUNCTION_WORDS = frozenset(
+    "The A An Yet But And Or So In On At As By For From With Without After Before During Since While When Meanwhile "
+    "However Still Now Then Also Even Only This That These Those Some Many Most Both Several Asked Speaking "
+    "According If Although Though Back Along Like Unlike Under Over Its His Her Their Our My Your We They He She It "
+    "I Former Veteran Opposition".split()
+)
+_TITLE_WORDS = frozenset(
+    "president vice minister prime secretary chancellor ambassador senator sen representative rep congressman "
+    "congresswoman director spokesman spokeswoman spokesperson envoy chief head general gen commissioner chair "
+    "chairman chairwoman leader premier governor mayor speaker deputy adviser advisor professor prof dr mr mrs ms "
+    "king queen prince pope patriarch colonel col lt lieutenant admiral commander marshal foreign defense defence "
+    "state affairs security interior finance treasury justice staff office economics national analyst expert "
+    "economist historian lawmaker diplomat official activist journalist commentator researcher fellow curator founder "
+    "mp mep".split()
+)
+_INSTITUTIONS = frozenset(
+    "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
+    "alliance nato cabinet senate congress duma rada court agency bank service committee party times post news "
+    "institute center centre university school foundation army forces command palace élysée elysee administration "
+    "presidency delegation mission team secretariat campaign company group reuters afp tass interfax".split()
+)
+_OFFICES = frozenset(
+    "president minister chancellor premier king queen pope secretary spokesman spokeswoman spokesperson ambassador "
+    "envoy mayor governor".split()
+)
+_MINOR_WORDS = frozenset("of the a an and in on for to with at by".split())
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """The quotations of a news text, in order, each with its speaker (or None when the text names no one)."""
+    return _Article(text).quotes()
+
+
+class _Article:
+    """One text read for quotations: the quotations found, the prose around them, and who has spoken so far."""
+
+    def __init__(self, text: str) -> None:
+        self.clean = _strip_links(text)
+        self.spans = _scan(self.clean)
+        self.prose = _mask(self.clean, self.spans)
+        self.sentence_starts = _sentence_starts(self.prose)
+        self.cues = list(_CUE.finditer(self.prose))
+        self.cue_at = {cue.start(): cue for cue in self.cues}
+        self.mentions = _mentions(self.prose)
+        self.surnames: dict[str, str] = {}
+        for mention in self.mentions:
+            self.surnames.setdefault(mention.name.split()[-1], mention.name)
+        self.people = {mention.name for mention in self.mentions}
+        self.last_person: str | None = None
+        self.cue_speakers: dict[int, str | None] = {}
+        self.skipped_after: int | None = None
+
+    def quotes(self) -> list[Quote]:
+        """Read the text sentence by sentence, keeping track of who speaks, and collect the quotations."""
+        found = []
+        bounds = [*self.sentence_starts, len(self.prose)]
+        for start, end in zip(bounds, bounds[1:]):
+            cues = [cue for cue in self.cues if start <= cue.start() < end]
+            if not cues:
+                self._remember(self._subject(start))
+            spans = [span for span in self.spans if start <= span.opening < end]
+            items: list[re.Match[str] | _Span] = sorted([*cues, *spans], key=_position)
+            for item in items:
+                if not isinstance(item, _Span):
+                    self._cue_speaker(item)
+                elif quote := self._quote(item, start):
+                    found.append(quote)
+        return found
+
+    def _quote(self, span: _Span, sentence_start: int) -> Quote | None:
+        """The quotation of a span, or None when the span is not speech."""
+        if self._is_not_speech(span, sentence_start):
+            self.skipped_after = span.after
+            return None
+        pieces = _trim(self.clean, span.pieces)
+        text = " ".join(" ".join(self.clean[start:end].split()) for start, end in pieces)
+        if not text:
+            return None
+        cue = self._cue_before(span, sentence_start) or self._cue_after(span)
+        introduced = self.prose[sentence_start:span.opening].rstrip().endswith(":")
+        if cue:
+            speaker = self._cue_speaker(cue)
+        elif introduced and (named := self._first_person(sentence_start, span.opening)):
+            speaker = named
+        elif _looks_like_label(text):
+            return None
+        else:
+            speaker = self.last_person
+        self._remember(speaker)
+        return Quote(text, speaker, pieces[0][0], pieces[-1][1])
+
+    def _is_not_speech(self, span: _Span, sentence_start: int) -> bool:
+        """Whether the words before the span mark it as a title, a nickname or a slogan (or it lists on from one)."""
+        if _NOT_SPEECH_BEFORE.search(self.prose, sentence_start, span.opening):
+            return True
+        after = self.skipped_after
+        chained = after is not None and after >= sentence_start and _CHAINED.fullmatch(self.prose, after, span.opening)
+        return bool(chained)
+
+    def _cue_before(self, span: _Span, sentence_start: int) -> re.Match[str] | None:
+        """The nearest speech verb or "according to" before the span in its sentence."""
+        before = [cue for cue in self.cues if sentence_start <= cue.start() < span.opening]
+        return before[-1] if before else None
+
+    def _cue_after(self, span: _Span) -> re.Match[str] | None:
+        """The attribution that follows the span ("…," X said / said X / according to X), if any."""
+        match = _ATTRIBUTION_AFTER.match(self.prose, span.after)
+        return self.cue_at.get(match.start("cue")) if match else None
+
+    def _cue_speaker(self, cue: re.Match[str]) -> str | None:
+        """Who a speech verb or "according to" attributes words to; remembered, so it is worked out once."""
+        if cue.start() not in self.cue_speakers:
+            if cue["source"]:
+                speaker = self._named_after(cue.end())
+            elif cue["verb"].endswith("ing"):
+                speaker = self._inherited(cue)
+            else:
+                speaker = self._subject_of(cue)
+            self.cue_speakers[cue.start()] = speaker
+            self._remember(speaker)
+        return self.cue_speakers[cue.start()]
+
+    def _subject_of(self, cue: re.Match[str]) -> str | None:
+        """The subject of a finite speech verb: the noun phrase before it, or after it ("…," said X)."""
+        before = _TRAILING_ADVERBS.sub("", self.prose[self._sentence_start(cue.start()):cue.start()]).rstrip()
+        if before.endswith(",") and before.count(",") > 1:
+            return self._subject_before_appositives(before, cue.start())
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        tail = before[breaks[-1].end():] if breaks else before
+        if tail.strip():
+            return self._speaker(tail.strip(), cue.start())
+        if breaks and breaks[-1]["word"]:
+            return self._inherited(cue)
+        return self._named_after(cue.end())
+
+    def _subject_before_appositives(self, before: str, position: int) -> str | None:
+        """The subject of "Oksana Melnyk, 54, a teacher from …, said" or "Its curator, Olena Hrytsenko, said".
+
+        It is the nearest capitalised phrase between commas that names a person, else the nearest capitalised phrase.
+        """
+        fallback = None
+        for segment in reversed(before[:-1].split(",")):
+            breaks = list(_CLAUSE_BREAK.finditer(segment))
+            phrase = (segment[breaks[-1].end():] if breaks else segment).strip()
+            if phrase[:1].isupper():
+                speaker = self._speaker(phrase, position)
+                if speaker in self.people:
+                    return speaker
+                fallback = fallback or speaker
+        return fallback
+
+    def _inherited(self, cue: re.Match[str]) -> str | None:
+        """The speaker of a verb with no subject of its own ("and added", "describing"): the sentence's speaker."""
+        start = self._sentence_start(cue.start())
+        earlier = [other for other in self.cues if start <= other.start() < cue.start()]
+        if earlier:
+            return self._cue_speaker(earlier[-1])
+        return self._subject(start) or self.last_person
+
+    def _named_after(self, position: int) -> str | None:
+        """The speaker named right after a position ("said Tatiana Stanovaya, …", "according to the prefect, X,")."""
+        rest = self.prose[position:position + 200]
+        stop = _NP_STOP.search(rest)
+        phrase = rest[:stop.start()] if stop else rest
+        appositive = _APPOSITIVE_NAME.match(rest, len(phrase))
+        if appositive and (name := self._person(appositive["name"], bare=True)):
+            return name
+        return self._speaker(phrase.strip(), position)
+
+    def _speaker(self, phrase: str, position: int) -> str | None:
+        """The speaker a noun phrase names: a pronoun, a person's name, or a description."""
+        if _PRONOUN_AT_END.search(phrase):
+            return self.last_person
+        name = _NAME_AT_END.search(phrase)
+        if name and (person := self._person(name.group(), bare=name.start() == 0)):
+            return person
+        description = _DESCRIPTION_AT_END.search(phrase)
+        if description:
+            return self._description(description.group(), position)
+        return phrase if 0 < len(phrase.split()) <= 3 else None
+
+    def _person(self, run: str, bare: bool) -> str | None:
+        """The full name of the person a run of capitalised words names, or None if it names no person.
+
+        A single word not known as a surname counts only when ``bare``: the whole phrase, as in "Smith said".
+        """
+        name = _split_name(run)[1]
+        bare = bare and run.split()[0] not in _FUNCTION_WORDS
+        if not _names_a_person(name):
+            return None
+        if len(name) == 1:
+            full = self.surnames.get(name[0], name[0] if bare else None)
+        else:
+            full = " ".join(name)
+        if full:
+            self.people.add(full)
+        return full
+
+    def _description(self, description: str, position: int) -> str:
+        """Who "the Ukrainian president" or "the former diplomat" is, or the description itself if it says no more."""
+        words = description.split()
+        text = " ".join([words[0].lower() if _DETERMINERS.fullmatch(words[0]) else words[0], *words[1:]])
+        head = words[-1].lower()
+        if head in _INSTITUTIONS or words[0].lower() != "the":
+            return text
+        required = {head} | {word.lower() for word in words[1:-1] if word[:1].isupper()}
+        earlier = [mention for mention in self.mentions if mention.start < position]
+        match = next((mention.name for mention in reversed(earlier) if required <= mention.titles), None)
+        if match:
+            return match
+        return text if head in _OFFICES else self.last_person or text
+
+    def _subject(self, sentence_start: int) -> str | None:
+        """The person a sentence opens with, if any.
+
+        As in "Danish Defense Minister Jens Holm was blunter." or "Szalai's foreign minister, Bence Horváth, said …".
+        """
+        run = _NAME.match(self.prose, sentence_start)
+        if run and (person := self._person(run.group(), bare=False)):
+            return person
+        appositive = _OPENING_APPOSITIVE.match(self.prose, sentence_start)
+        return self._person(appositive["name"], bare=True) if appositive else None
+
+    def _first_person(self, start: int, end: int) -> str | None:
+        """The first person named between two offsets ("Her Democratic colleague Tom Bright agreed: …")."""
+        runs = _NAME.finditer(self.prose, start, end)
+        return next(filter(None, (self._person(run.group(), bare=run.start() == start) for run in runs)), None)
+
+    def _sentence_start(self, position: int) -> int:
+        """Offset where the sentence holding a position starts."""
+        return next(start for start in reversed(self.sentence_starts) if start <= position)
+
+    def _remember(self, speaker: str | None) -> None:
+        """Make a person the one that later pronouns and descriptions refer back to."""
+        if speaker in self.people:
+            self.last_person = speaker
+
+
+def _position(item: re.Match[str] | _Span) -> int:
+    """Where a speech cue or a quotation starts, for reading them in order."""
+    return item.opening if isinstance(item, _Span) else item.start()
+
+
+def _strip_links(text: str) -> str:
+    """Reduce Markdown links to their labels, padding with spaces so that every offset stays the same."""
+    return _LINK.sub(lambda link: " " + link[1] + " " * (len(link[0]) - len(link[1]) - 1), text)
+
+
+def _scan(text: str) -> list[_Span]:
+    """Every quotation span in the text, in order."""
+    spans: list[_Span] = []
+    position = 0
+    while opening := _OPENING.search(text, position):
+        spans.append(_read_span(text, opening.start()))
+        position = spans[-1].after
+    return spans
+
+
+def _read_span(text: str, opening: int) -> _Span:
+    """Read one quotation from its opening mark: to its closing mark, on across paragraphs that reopen it."""
+    pieces: list[tuple[int, int]] = []
+    start = opening + 1
+    while mark := _MARK.search(text, start):
+        pieces.append((start, mark.start()))
+        if mark.group() in "\"”":
+            return _Span(opening, tuple(pieces), mark.start())
+        if not mark["reopen"]:
+            return _Span(opening, tuple(pieces), None)
+        start = mark.end()
+    return _Span(opening, (*pieces, (start, len(text))), None)
+
+
+def _mask(text: str, spans: list[_Span]) -> str:
+    """The prose around the quotations: each quotation's words hidden, except its last character."""
+    chars = list(text)
+    for span in spans:
+        chars[span.opening + 1:span.interior_end - 1] = "█" * max(0, span.interior_end - span.opening - 2)
+    return "".join(chars)
+
+
+def _sentence_starts(prose: str) -> list[int]:
+    """Offsets where sentences start, not counting the dots of abbreviations such as "U.S." or "Gen."."""
+    starts = [0]
+    for boundary in _SENTENCE_BREAK.finditer(prose):
+        if not _ABBREVIATION.search(prose, max(0, boundary.start() - 12), boundary.start()):
+            starts.append(boundary.end())
+    return starts
+
+
+def _trim(text: str, pieces: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """The pieces without surrounding blanks, and without the comma that ends a quotation before its attribution."""
+    trimmed = []
+    for index, (start, end) in enumerate(pieces):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and (text[end - 1].isspace() or (index == len(pieces) - 1 and text[end - 1] == ",")):
+            end -= 1
+        trimmed.append((start, end))
+    return trimmed
+
+
+def _mentions(prose: str) -> list[_Mention]:
+    """Every person named in the prose with two or more names, with the titles and roles written before the name."""
+    found = []
+    for run in _NAME.finditer(prose):
+        titles, name = _split_name(run.group())
+        if len(name) >= 2 and _names_a_person(name):
+            roles = _ROLE_WORDS_BEFORE.search(prose[max(0, run.start() - 60):run.start()])
+            titles += roles.group().split() if roles else []
+            found.append(_Mention(run.start(), " ".join(name), frozenset(titles)))
+    return found
+
+
+def _split_name(run: str) -> tuple[list[str], list[str]]:
+    """Split "Kyiv School of Economics President Tymofiy Mylovanov" into its titles (lower case) and the name."""
+    tokens = run.split()
+    cut = 0
+    for index, token in enumerate(tokens):
+        if token == "of":
+            cut = index + 2
+        elif token in _FUNCTION_WORDS or token.rstrip(".").lower() in _TITLE_WORDS:
+            cut = index + 1
+        elif index < len(tokens) - 1 and _POSSESSIVE.search(token):
+            cut = index + 1
+    return [token.lower() for token in tokens[:cut]], tokens[cut:]
+
+
+def _names_a_person(name: list[str]) -> bool:
+    """Whether the words left once titles are split off name a person, not "White House", "NATO" or "Zelensky's"."""
+    last = name[-1] if name else ""
+    return bool(last) and last.lower() not in _INSTITUTIONS and not last.isupper() and not _POSSESSIVE.search(last)
+
+
+def _looks_like_label(text: str) -> bool:
+    """Whether unattributed quoted words read as scare quotes or a title rather than speech."""
+    words = text.split()
+    return len(words) <= 2 or all(not word[:1].islower() or word in _MINOR_WORDS for word in words)

@@ -1,0 +1,132 @@
+"""Quote extraction: one test per attribution pattern, the conventions for offsets and text, and the gold files."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from stance.quotes import Quote, extract_quotes
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "data" / "quotes"
+
+
+def found(text: str) -> list[tuple[str, str | None]]:
+    """The (quote, speaker) pairs extracted from a text."""
+    return [(quote.text, quote.speaker) for quote in extract_quotes(text)]
+
+
+PATTERNS = {
+    "quote_then_name_said": (
+        '"We will not sign anything that rewards the invasion," Kaja Lind said.',
+        [("We will not sign anything that rewards the invasion", "Kaja Lind")]),
+    "name_said_colon": (
+        'Kaja Lind said: "We will not sign anything that rewards the invasion."',
+        [("We will not sign anything that rewards the invasion.", "Kaja Lind")]),
+    "said_name_appositive": (
+        '"The gap is still enormous," said Pavel Orlov, a senior fellow at the Baltic Policy Centre in Riga.',
+        [("The gap is still enormous", "Pavel Orlov")]),
+    "according_to": (
+        "Kaja Lind spoke on Monday. According to Pavel Orlov, the sides remain \"very far apart\" on borders.",
+        [("very far apart", "Pavel Orlov")]),
+    "told_reporters": (
+        'Kremlin spokesman Dmitry Peskov told reporters "there is no date yet" for a summit.',
+        [("there is no date yet", "Dmitry Peskov")]),
+    "called_it_partial": (
+        'Polish Foreign Minister Tomasz Wielgosz called the meeting "a conversation about Ukraine without Ukraine."',
+        [("a conversation about Ukraine without Ukraine.", "Tomasz Wielgosz")]),
+    "pronoun_and_surname": (
+        'Kaja Lind, who chairs the committee, said the talks were "premature." According to Lind, Putin is '
+        'stalling. "He has all the time in the world," she added. "We do not," Lind noted.',
+        [("premature.", "Kaja Lind"), ("He has all the time in the world", "Kaja Lind"), ("We do not", "Kaja Lind")]),
+    "titles_and_roles": (
+        "Defense Minister Boris Pistorius said it was \"regrettable\" that Washington had made \"concessions.\" "
+        "The Kremlin said it was \"satisfied.\"",
+        [("regrettable", "Boris Pistorius"), ("concessions.", "Boris Pistorius"), ("satisfied.", "the Kremlin")]),
+    "unnamed_office_kept_as_written": (
+        '"Decisions about Ukraine are taken in Kyiv," the Ukrainian president said.',
+        [("Decisions about Ukraine are taken in Kyiv", "the Ukrainian president")]),
+    "office_resolved_to_named_person": (
+        'Ukrainian President Volodymyr Zelensky met troops on Friday. "We are ready," the Ukrainian president said.',
+        [("We are ready", "Volodymyr Zelensky")]),
+    "description_refers_back": (
+        'Veteran diplomat Andrei Sokolin said the talks were "a menu, not a meal." '
+        '"Neither side wants to be blamed," the former diplomat said.',
+        [("a menu, not a meal.", "Andrei Sokolin"), ("Neither side wants to be blamed", "Andrei Sokolin")]),
+    "subject_of_previous_sentence": (
+        'Danish Defense Minister Jens Holm was blunter. "Russia breaks every truce it signs," he said.',
+        [("Russia breaks every truce it signs", "Jens Holm")]),
+    "unnamed_speaker": (
+        '"We will not be a spectator," a senior EU official said.',
+        [("We will not be a spectator", "a senior EU official")]),
+    "nested_single_quotes_and_mixed_pair": (
+        "“When they say 'nothing about Ukraine without Ukraine,' we listen,\" she said.",
+        [("When they say 'nothing about Ukraine without Ukraine,' we listen", None)]),
+    "not_speech_is_skipped": (
+        'Protesters held placards reading "No Yalta 2.0" and "Ukraine is not for sale." His memoir "Winter in '
+        'Moscow" sold well. Critics dubbed it "weekend peace," and the "deal" stalled.',
+        []),
+}
+
+
+@pytest.mark.parametrize("text, expected", PATTERNS.values(), ids=PATTERNS.keys())
+def test_attribution_pattern(text, expected):
+    assert found(text) == expected
+
+
+def test_offsets_point_at_the_quoted_words_without_marks_or_trailing_comma():
+    text = 'Intro.\n\n"We are closer than ever," Kaja Lind said, "but not there."\n'
+    quotes = extract_quotes(text)
+    assert [text[q.start:q.end] for q in quotes] == ["We are closer than ever", "but not there."]
+    assert all(isinstance(q, Quote) for q in quotes)
+
+
+def test_markdown_links_keep_offsets_and_give_their_label():
+    text = '[Marta Kovalenko](#), a lawmaker, [said](https://example.org/x) it was "as much for Europe."'
+    (quote,) = extract_quotes(text)
+    assert quote.speaker == "Marta Kovalenko"
+    assert text[quote.start:quote.end] == quote.text == "as much for Europe."
+
+
+def test_a_quote_across_paragraphs_is_one_quote_spanning_them():
+    text = 'Tamm spoke.\n\n"We signed in Minsk.\n\n"We will not sign again," Karl Tamm said.\n'
+    (quote,) = extract_quotes(text)
+    assert quote.text == "We signed in Minsk. We will not sign again"
+    assert quote.speaker == "Karl Tamm"
+    assert text[quote.start:quote.end] == 'We signed in Minsk.\n\n"We will not sign again'
+
+
+def test_an_unclosed_quote_ends_with_its_paragraph():
+    text = 'Kaja Lind said: "We are ready\n\nThe talks resume on Monday.\n'
+    assert found(text) == [("We are ready", "Kaja Lind")]
+
+
+def test_extraction_uses_only_re_and_dataclasses():
+    tree = ast.parse((ROOT / "stance" / "quotes.py").read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"__future__", "re", "dataclasses"}
+
+
+def gold_documents(name: str, splits: set[str]) -> list[dict]:
+    """The documents of a gold file in the given splits, with their text."""
+    documents = json.loads((GOLD / name).read_text(encoding="utf-8"))["documents"]
+    for document in documents:
+        if "path" in document:
+            document["text"] = (GOLD / document["path"]).read_text(encoding="utf-8")
+    return [document for document in documents if document["split"] in splits]
+
+
+def test_seed_article_every_quote_and_speaker():
+    (article,) = gold_documents("seed_article_gold.json", {"seed"})
+    assert found(article["text"]) == [(q["text"], q["speaker"]) for q in article["quotes"]]
+
+
+@pytest.mark.parametrize("document", gold_documents("passages_gold.json", {"dev", "unseen-then-fixed"}),
+                         ids=lambda document: document["id"])
+def test_gold_passage(document):
+    # The 'unseen' passages are left to benchmarks/quote_extraction.py, so they keep measuring unseen text.
+    assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
