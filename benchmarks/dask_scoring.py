@@ -21,6 +21,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -59,48 +60,75 @@ def generate(folder: Path, rows: int, files: int, seed: int = 0) -> tuple[str, P
     return str(folder / "archive-*.parquet"), csv_path
 
 
+@dataclass
+class Run:
+    """One way of scoring the archive: wall-clock and CPU seconds, and the peak memory of its processes."""
+
+    name: str
+    seconds: float
+    cpu_seconds: float
+    memory: str
+
+
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     """Peak resident memory in MiB of this process (or the largest of its finished children)."""
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU seconds of this process (or of its finished children)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _stream(csv_path: Path, output: Path, jobs: int, connection) -> None:
-    """Run the streaming CSV path in a fresh process and send back (seconds, rows, own peak MiB, children's MiB)."""
+    """Run the streaming CSV path in a fresh process; send back its seconds, CPU seconds and peak memories."""
     predictor = resolve_model(None)
+    cpu = cpu_seconds() + cpu_seconds(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    rows = predict_csv(predictor, csv_path, output, "text", n_jobs=jobs)
+    predict_csv(predictor, csv_path, output, "text", n_jobs=jobs)
     seconds = time.perf_counter() - start
-    connection.send((seconds, rows, peak_rss_mb(), peak_rss_mb(resource.RUSAGE_CHILDREN)))
+    cpu = cpu_seconds() + cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+    connection.send((seconds, cpu, peak_rss_mb(), peak_rss_mb(resource.RUSAGE_CHILDREN)))
 
 
-def stream(csv_path: Path, output: Path, jobs: int) -> tuple[float, int, float, float]:
-    """Time ``predict_csv`` with ``jobs`` processes, in a spawned process so its memory is its own."""
+def stream(csv_path: Path, output: Path, jobs: int) -> Run:
+    """Time ``predict_csv`` with ``jobs`` processes, in a spawned process so that its memory is its own."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_stream, args=(csv_path, output, jobs, send))
     process.start()
-    result = receive.recv()
+    seconds, cpu, own, workers = receive.recv()
     process.join()
-    return result
+    if jobs == 1:
+        return Run("stance.batch.predict_csv, 1 process", seconds, cpu, f"{own:,.0f}")
+    return Run(f"stance.batch.predict_csv, {jobs} forked processes", seconds, cpu,
+               f"{own:,.0f} parent, {workers:,.0f} largest worker")
 
 
-def on_dask(parquet_glob: str, output: Path, workers: int) -> tuple[float, float, int, int, list[float]]:
-    """Start a local cluster, then time ``predict_files``; returns start-up and scoring seconds, rows, partitions,
-    and each worker's peak MiB."""
+def on_dask(parquet_glob: str, output: Path, workers: int) -> tuple[Run, float, int]:
+    """Start a local cluster, then time ``predict_files`` on it; also returns the start-up time and partition count.
+
+    CPU seconds are the workers' (the scheduler and client run in this process and do little).
+    """
+    import dask
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
     from stance.dask import predict_files
 
     start = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with dask.config.set({"distributed.worker.profile.enabled": False}):  # as predict_files's own local cluster
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    with cluster, Client(cluster) as client:
         started = time.perf_counter()
-        rows = predict_files(parquet_glob, output, scheduler=cluster.scheduler_address, progress=sys.stderr)
+        cpu = sum(client.run(cpu_seconds).values())
+        predict_files(parquet_glob, output, scheduler=cluster.scheduler_address, progress=sys.stderr)
         seconds = time.perf_counter() - started
-        partitions = dd.read_parquet(parquet_glob).npartitions
-        peaks = client.run(peak_rss_mb)
-    return started - start, seconds, rows, partitions, sorted(peaks.values())
+        cpu = sum(client.run(cpu_seconds).values()) - cpu
+        peaks = ", ".join(f"{peak:,.0f}" for peak in sorted(client.run(peak_rss_mb).values()))
+    run = Run(f"stance.dask.predict_files, {workers} Dask workers", seconds, cpu, f"{peaks} per worker")
+    return run, started - start, dd.read_parquet(parquet_glob).npartitions
 
 
 def labels_agree(folder: Path) -> int:
@@ -130,23 +158,18 @@ def main() -> None:
               f"({csv_path.stat().st_size / 2**20:,.0f} MiB), {time.perf_counter() - start:.0f} s to write; "
               f"{default_jobs()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
         single = stream(csv_path, folder / "single.csv", 1)
-        print(f"  streaming CSV, 1 process: {single[0]:.1f} s", flush=True)
+        print(f"  {single.name}: {single.seconds:.1f} s", flush=True)
         parallel = stream(csv_path, folder / "parallel.csv", args.workers)
-        print(f"  streaming CSV, {args.workers} processes: {parallel[0]:.1f} s", flush=True)
-        startup, seconds, dask_rows, partitions, peaks = on_dask(parquet_glob, folder / "scored", args.workers)
-        assert single[1] == parallel[1] == dask_rows == rows
+        print(f"  {parallel.name}: {parallel.seconds:.1f} s", flush=True)
+        dask_run, startup, partitions = on_dask(parquet_glob, folder / "scored", args.workers)
         agree = labels_agree(folder)
-    print(f"\n{'path':<46} {'seconds':>8} {'rows/s':>9} {'vs 1 process':>13}  peak RSS (MiB)")
-    base = rows / single[0]
-    print(f"{'stance.batch.predict_csv, 1 process':<46} {single[0]:>8.1f} {base:>9,.0f} {1.0:>12.2f}x  {single[2]:,.0f}")
-    line = f"{rows / parallel[0]:>9,.0f} {rows / parallel[0] / base:>12.2f}x"
-    print(f"{f'stance.batch.predict_csv, {args.workers} forked processes':<46} {parallel[0]:>8.1f} {line}  "
-          f"{parallel[2]:,.0f} parent, {parallel[3]:,.0f} largest worker")
-    line = f"{rows / seconds:>9,.0f} {rows / seconds / base:>12.2f}x"
-    print(f"{f'stance.dask.predict_files, {args.workers} Dask workers':<46} {seconds:>8.1f} {line}  "
-          f"{', '.join(f'{p:,.0f}' for p in peaks)} per worker")
-    print(f"Dask: {partitions} partitions; LocalCluster start-up {startup:.1f} s (with it: "
-          f"{rows / (seconds + startup):,.0f} rows/s)")
+    base = rows / single.seconds
+    print(f"\n{'path':<46} {'seconds':>8} {'rows/s':>8} {'vs 1 process':>12} {'rows/CPU-s':>10}  peak RSS (MiB)")
+    for run in (single, parallel, dask_run):
+        print(f"{run.name:<46} {run.seconds:>8.1f} {rows / run.seconds:>8,.0f} {rows / run.seconds / base:>11.2f}x "
+              f"{rows / run.cpu_seconds:>10,.0f}  {run.memory}")
+    print(f"Dask: {partitions} partitions; LocalCluster start-up {startup:.1f} s "
+          f"(with it: {rows / (dask_run.seconds + startup):,.0f} rows/s)")
     print(f"same labels on all three paths: {agree:,} of {rows:,} rows; load average at the end {os.getloadavg()[0]:.1f}")
 
 

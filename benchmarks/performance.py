@@ -7,7 +7,7 @@
 Prints one line per performance target with the library's figure, the baseline's, and their ratio:
 
 - one quote: ``stance.predict(text)`` / ``predict_proba(text)`` against ``Pipeline.predict([text])`` /
-  ``predict_proba`` of the same fitted pipeline (``StanceClassifier.pipeline_``), mean time per call over varied
+  ``predict_proba`` of the same fitted pipeline (``StanceClassifier.pipeline_``), median time per call over varied
   texts, after a warm-up on other texts;
 - cold start: ``stance predict "text"`` as a fresh process against a process that only imports scikit-learn's
   pipeline, text and linear-model modules (median of several runs each);
@@ -33,14 +33,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import stance
-from stance.bundled import SHIPPED_PARAMS, training_paths
+from stance.bundled import GROUP_COLUMN, SHIPPED_PARAMS, training_paths
 from stance.classifier import StanceClassifier
+from stance.data import LabelledData
 from stance.training import read_training_data
 
 COLD_QUOTE = "Trump has effectively surrendered to Putin"
@@ -78,12 +78,18 @@ def write_input_csv(path: Path, texts: Iterator[str]) -> int:
     return rows
 
 
-def mean_seconds(call: Callable[[str], object], texts: Sequence[str]) -> float:
-    """Mean wall time of ``call(text)`` over ``texts``."""
-    start = time.perf_counter()
-    for text in texts:
-        call(text)
-    return (time.perf_counter() - start) / len(texts)
+def median_call_seconds(ours: Callable[[str], object], theirs: Callable[[str], object], texts: Sequence[str],
+                        block: int = 25) -> tuple[float, float]:
+    """Median wall time of one call of ``ours`` and of ``theirs`` on a text: each runs over a block of texts in
+    turn (as a caller's loop would), blocks alternating so that both see the same machine load."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for i in range(0, len(texts), block):
+        for call, spent in zip((ours, theirs), times):
+            for text in texts[i : i + block]:
+                start = time.perf_counter()
+                call(text)
+                spent.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def rows_per_second(score: Callable[[list[str]], object], texts: list[str], chunk: int = 10_000) -> float:
@@ -105,46 +111,46 @@ def median_run_seconds(command: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr}")
     return statistics.median(times)
 
 
 def run_measuring_memory(command: list[str]) -> tuple[float, float, float | None]:
-    """Run ``command``; return (seconds, peak RSS of its largest process in MB, peak summed RSS of its tree in MB).
+    """Run ``command``; return (seconds, peak RSS of its largest process in MB, peak memory of its tree in MB).
 
-    The largest process comes from ``wait4`` (the kernel's high-water mark over the process and the descendants it
-    waited for); the tree sum from polling with psutil every 50 ms (``None`` if psutil is not installed).
+    The command runs under a small Python wrapper that reports ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the
+    kernel's high-water mark over the command and every worker it waited for. (Asking this process directly would
+    count the pages of this big benchmark process, copied into the child before it runs the command.) The tree
+    figure polls the command and its workers with psutil every 50 ms and sums their PSS (proportional set size:
+    pages shared by the forked workers are counted once, split among them); ``None`` without psutil.
     """
     try:
         import psutil
     except ImportError:
         psutil = None
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    tree_peak = [0]
-    done = threading.Event()
-
-    def poll() -> None:
-        root = psutil.Process(process.pid)
-        while not done.wait(0.05):
+    process = subprocess.Popen([sys.executable, "-c", _RSS_WRAPPER, *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    tree_peak = 0
+    while process.poll() is None:
+        if psutil:
             try:
-                members = [root, *root.children(recursive=True)]
-                tree_peak[0] = max(tree_peak[0], sum(p.memory_info().rss for p in members))
+                tree = psutil.Process(process.pid).children(recursive=True)
+                tree_peak = max(tree_peak, sum(p.memory_full_info().pss for p in tree))
             except psutil.Error:
                 pass
-
-    poller = threading.Thread(target=poll, daemon=True) if psutil else None
-    if poller:
-        poller.start()
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+        time.sleep(0.05)
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    done.set()
+    stdout, stderr = process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {stderr.decode(errors='replace')}")
-    return seconds, usage.ru_maxrss / 1024, tree_peak[0] / 2**20 if psutil else None
+    return seconds, int(stdout.split()[-1]) / 1024, tree_peak / 2**20 if psutil else None
+
+
+_RSS_WRAPPER = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
 def report(target: str, ours: str, baseline: str, ratio: str) -> None:
@@ -160,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="folder for the generated files (default: a temporary one)")
     args = parser.parse_args(argv)
     rows = min(args.rows, 2_000) if args.quick else args.rows
-    n_quotes, runs, sample = (100, 1, min(rows, 1_000)) if args.quick else (2_000, 5, min(rows, 100_000))
+    n_quotes, runs, sample = (100, 1, min(rows, 1_000)) if args.quick else (1_000, 5, min(rows, 100_000))
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
         run_all(Path(folder), rows, n_quotes, runs, sample, args.quick)
     return 0
@@ -168,56 +174,82 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_all(folder: Path, rows: int, n_quotes: int, runs: int, sample: int, quick: bool) -> None:
     """The measurements, in order; each prints its line as soon as it is known."""
-    data = read_training_data(training_paths(), "text", "label")
+    data = read_training_data(training_paths(), "text", "label", GROUP_COLUMN)
+    if quick:
+        data = every_nth(data, len(data) // 300)
     model = StanceClassifier(**SHIPPED_PARAMS).fit(data.texts, data.labels)
-    model_path = folder / "model.npz"
-    model.save(model_path)
-    pipeline, pieces = model.pipeline_, fragments(data.texts)
-    print(f"model: shipped recipe fitted on {len(data):,} bundled rows; texts recombined from {len(pieces):,} fragments")
+    model.save(folder / "model.npz")
+    pieces = fragments(data.texts)
+    print(f"model: shipped recipe fitted on {len(data):,} bundled rows; texts recombined from {len(pieces):,} fragments; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
+    one_quote(model, pieces, n_quotes)
+    cold_start(runs)
+    texts = list(generated_texts(pieces, sample, seed=3))
+    base_rate = rows_per_second(model.pipeline_.predict_proba, texts)
+    big_file(folder, pieces, rows, base_rate, sample)
+    list_rate = rows_per_second(lambda chunk: stance.predict_proba(chunk, model=model), texts, chunk=len(texts))
+    report(f"long list: {sample:,} texts", f"stance.predict_proba(list) {list_rate:,.0f} rows/s",
+           f"Pipeline.predict_proba, 1 thread {base_rate:,.0f} rows/s", f"{list_rate / base_rate:.1f}x")
+    seconds = median_run_seconds(training_command(folder, data, quick), 1)
+    what = f"`stance train` on {len(data)} rows, 5-fold CV (--quick)" if quick else "python -m stance.bundled (5-fold CV)"
+    report("training: shipped recipe", f"{what} {seconds:.1f} s", "budget 10.0 s", f"{seconds / 10:.2f} of the budget")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (the figures assume an otherwise idle machine)")
 
-    warm_up, quotes = list(generated_texts(pieces, 200, seed=1)), list(generated_texts(pieces, n_quotes, seed=2))
-    for text in warm_up:
-        stance.predict_proba(text, model=model), pipeline.predict_proba([text])
-    for name, ours, theirs in [("predict", stance.predict, pipeline.predict), ("predict_proba", stance.predict_proba, pipeline.predict_proba)]:
-        mine = mean_seconds(lambda text: ours(text, model=model), quotes)
-        base = mean_seconds(lambda text: theirs([text]), quotes)
-        report(f"one quote: {name}", f"stance.{name}(text) {mine * 1e6:,.1f} us/call",
-               f"Pipeline.{name}([text]) {base * 1e6:,.1f} us/call", f"{base / mine:.1f}x faster (target >= 10x)")
 
-    command = stance_command()
-    ours_cold = median_run_seconds([*command, "predict", COLD_QUOTE], runs)
-    base_cold = median_run_seconds([sys.executable, "-c", BASELINE_IMPORT], runs)
-    report("cold start", f"`stance predict \"...\"` {ours_cold:.3f} s (median of {runs})",
-           f"python -c '{BASELINE_IMPORT.split(',')[0]}, ...' {base_cold:.3f} s",
-           f"{ours_cold / base_cold:.2f} of the baseline (target < 0.33, and < 0.5 s)")
+def one_quote(model: StanceClassifier, pieces: list[str], n_quotes: int) -> None:
+    """Latency of one call on one text, library against pipeline, on fresh texts after a warm-up on others."""
+    for text in generated_texts(pieces, n_quotes, seed=1):
+        stance.predict_proba(text, model=model), model.pipeline_.predict_proba([text])
+    for seed, name in enumerate(["predict", "predict_proba"], 10):
+        quotes = list(generated_texts(pieces, n_quotes, seed=seed))
+        ours, theirs = getattr(stance, name), getattr(model.pipeline_, name)
+        mine, base = median_call_seconds(lambda text: ours(text, model=model), lambda text: theirs([text]), quotes)
+        report(f"one quote: {name}", f"stance.{name}(text) {mine * 1e6:,.1f} us (median call)",
+               f"Pipeline.{name}([text]) {base * 1e6:,.1f} us (median call)", f"{base / mine:.1f}x faster (target >= 10x)")
 
+
+def cold_start(runs: int) -> None:
+    """A fresh ``stance predict "text"`` against a fresh process importing scikit-learn's modules."""
+    ours = median_run_seconds([*stance_command(), "predict", COLD_QUOTE], runs)
+    base = median_run_seconds([sys.executable, "-c", BASELINE_IMPORT], runs)
+    report("cold start", f"`stance predict \"...\"` {ours:.3f} s (median of {runs})",
+           f"python -c 'import sklearn.pipeline, ...' {base:.3f} s",
+           f"{ours / base:.2f} of the baseline (target < 0.33, and < 0.5 s)")
+
+
+def big_file(folder: Path, pieces: list[str], rows: int, base_rate: float, sample: int) -> None:
+    """Throughput and peak memory of ``stance predict --input --output`` on a generated CSV."""
     csv_in, csv_out = folder / "in.csv", folder / "out.csv"
     start = time.perf_counter()
     write_input_csv(csv_in, generated_texts(pieces, rows, seed=3))
     print(f"generated {csv_in.name}: {rows:,} rows, {csv_in.stat().st_size / 2**20:,.0f} MB in {time.perf_counter() - start:.1f} s")
-    texts = list(generated_texts(pieces, sample, seed=3))
-    base_rate = rows_per_second(pipeline.predict_proba, texts)
-    seconds, largest_mb, tree_mb = run_measuring_memory(
-        [*command, "predict", "--input", str(csv_in), "--column", "text", "--output", str(csv_out), "--model", str(model_path)])
+    seconds, largest_mb, tree_mb = run_measuring_memory([*stance_command(), "predict", "--input", str(csv_in), "--column",
+                                                         "text", "--output", str(csv_out), "--model", str(folder / "model.npz")])
     report(f"big file: {rows:,} rows", f"`stance predict --input/--output` {rows / seconds:,.0f} rows/s ({seconds:.1f} s)",
            f"Pipeline.predict_proba, 1 thread {base_rate:,.0f} rows/s (first {sample:,} rows)",
            f"{rows / seconds / base_rate:.1f}x (target >= 2x)")
-    tree = f"{tree_mb:,.0f} MB summed over the process tree (psutil, 50 ms polls)" if tree_mb is not None else "psutil not installed"
-    report("big file: peak memory", f"{largest_mb:,.0f} MB largest process (wait4 ru_maxrss)", tree,
+    tree = f"{tree_mb:,.0f} MB PSS summed over the process tree (psutil, 50 ms polls)" if tree_mb is not None else "psutil not installed"
+    report("big file: peak memory", f"{largest_mb:,.0f} MB largest process (getrusage ru_maxrss)", tree,
            f"{max(largest_mb, tree_mb or 0) / 300:.2f} of the 300 MB limit")
 
-    list_rate = rows_per_second(lambda chunk: stance.predict_proba(chunk, model=model), texts, chunk=len(texts))
-    report(f"long list: {sample:,} texts", f"stance.predict_proba(list) {list_rate:,.0f} rows/s",
-           f"Pipeline.predict_proba, 1 thread {base_rate:,.0f} rows/s", f"{list_rate / base_rate:.1f}x")
 
-    if quick:
-        build = [sys.executable, "-c", "import sys; from stance.bundled import build_model; from pathlib import Path; "
-                 "build_model(Path(sys.argv[1]), cross_validate=False)", str(folder)]
-        what = "python -m stance.bundled without CV (--quick)"
-    else:
-        build, what = [sys.executable, "-m", "stance.bundled", "--output", str(folder)], "python -m stance.bundled (5-fold CV)"
-    seconds = median_run_seconds(build, 1)
-    report("training: shipped recipe", f"{what} {seconds:.1f} s", "budget 10.0 s", f"{seconds / 10:.2f} of the budget")
+def every_nth(data: LabelledData, step: int) -> LabelledData:
+    """A thinned copy of the training data (every label stays represented), for --quick."""
+    step = max(step, 1)
+    return LabelledData(data.texts[::step], data.labels[::step], data.source,
+                        {name: values[::step] for name, values in data.extra.items()})
+
+
+def training_command(folder: Path, data: LabelledData, quick: bool) -> list[str]:
+    """Build the shipped model from the bundled data; with ``quick``, train the same recipe on ``data`` instead."""
+    if not quick:
+        return [sys.executable, "-m", "stance.bundled", "--output", str(folder)]
+    small = folder / "train.csv"
+    with open(small, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label", GROUP_COLUMN])
+        writer.writerows(zip(data.texts, data.labels, data.extra[GROUP_COLUMN]))
+    return [*stance_command(), "train", str(small), "--group-column", GROUP_COLUMN, "--output", str(folder / "small.npz")]
 
 
 if __name__ == "__main__":

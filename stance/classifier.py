@@ -2,6 +2,9 @@
 
 It fits a word + character TF-IDF and a logistic regression, calibrates the scores with one temperature learned
 out of fold, then freezes the result into a :class:`~stance.predictor.StancePredictor` that does all prediction.
+With a target column (stance *toward what*), the linear model sees every text twice, once as itself and once as
+a copy private to its target ("frustratingly easy" feature augmentation), so it learns what holds for every target
+and what holds for each one.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -19,6 +23,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from stance.predictor import FeatureBlock, StancePredictor, scores_to_proba
 from stance.text import SOCIAL_TOKEN_PATTERN, WORD_TOKEN_PATTERN, normalize_social
+
+FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "char_analyzer", "sublinear_tf", "min_df", "social")
+"""The parameters that change the TF-IDF features (the others only change the linear model)."""
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -49,6 +56,22 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Iterations for the solver.
     random_state : int, default=0
         Seed for the calibration folds; training is deterministic for a given seed.
+    text_column : str, default="text"
+        With ``target_column``: the column of ``X`` holding the texts.
+    target_column : str or None, default=None
+        The column of ``X`` naming what each text takes a stance toward. When set, ``X`` is a pandas DataFrame (or a
+        mapping of column name to values) holding both columns; otherwise ``X`` is a list of texts.
+    target_weight : float, default=1.0
+        Scale of the per-target copy of the features: above 1 leans toward separate per-target models, below 1
+        toward one model for all targets.
+    nb_scaling : bool, default=False
+        Scale features by their naive Bayes log-count ratio (NB-SVM) and fit one logistic regression per class;
+        the scaling is folded into the coefficients, so prediction is the same plain linear model.
+
+    Notes
+    -----
+    With targets, a text about target ``t`` scores ``x·W + b + x·W_t + b_t``. A text whose target was not seen in
+    training (or has none) scores ``x·W + b``: the part learned from every target, the best guess for a new one.
 
     Examples
     --------
@@ -70,6 +93,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         social: bool = False,
         max_iter: int = 2000,
         random_state: int = 0,
+        text_column: str = "text",
+        target_column: str | None = None,
+        target_weight: float = 1.0,
+        nb_scaling: bool = False,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -82,17 +109,22 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.social = social
         self.max_iter = max_iter
         self.random_state = random_state
+        self.text_column = text_column
+        self.target_column = target_column
+        self.target_weight = target_weight
+        self.nb_scaling = nb_scaling
 
-    def fit(self, X: Sequence[str], y: Sequence[Any]) -> "StanceClassifier":
-        """Learn from texts ``X`` and their labels ``y``."""
-        texts = as_texts(X)
+    def fit(self, X: Any, y: Sequence[Any]) -> "StanceClassifier":
+        """Learn from ``X`` (texts, or with ``target_column`` a table of texts and targets) and the labels ``y``."""
+        texts, targets = self.split_input(X)
         labels = np.asarray([str(label) for label in y], dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"X has {len(texts)} texts but y has {len(labels)} labels")
         if len(set(labels)) < 2:
             raise ValueError("need at least two different labels to learn from")
-        pipeline = self._make_pipeline()
-        features = pipeline[0].fit_transform(texts)
+        self.targets_ = sorted({t for t in targets if t is not None}) if targets is not None else []
+        pipeline = Pipeline([("features", self.make_features()), ("model", self.make_model(bool(self.targets_)))])
+        features = self.with_targets(pipeline[0].fit_transform(texts), targets)
         model = pipeline[1].fit(features, labels)
         self.temperature_ = self._out_of_fold_temperature(features, labels) if self.temperature == "auto" else float(self.temperature)
         model.coef_ /= self.temperature_
@@ -102,20 +134,20 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.predictor_ = self._compile(pipeline)
         return self
 
-    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+    def decision_function(self, X: Any) -> np.ndarray:
         """Linear scores per class (after calibration)."""
         check_is_fitted(self, "predictor_")
-        return self.predictor_.decision_function(as_texts(X))
+        return self.predictor_.decision_function(*_args(self.split_input(X)))
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, X: Any) -> np.ndarray:
         """Probabilities, shape (n_texts, n_classes), columns in ``classes_`` order."""
         check_is_fitted(self, "predictor_")
-        return self.predictor_.predict_proba(as_texts(X))
+        return self.predictor_.predict_proba(*_args(self.split_input(X)))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
+    def predict(self, X: Any) -> np.ndarray:
         """The most probable label of each text."""
         check_is_fitted(self, "predictor_")
-        return np.asarray(self.predictor_.predict(as_texts(X)), dtype=object)
+        return np.asarray(self.predictor_.predict(*_args(self.split_input(X))), dtype=object)
 
     def save(self, path: str) -> None:
         """Write the fitted model to ``path`` in stance's safe format (see :func:`stance.load`)."""
@@ -124,8 +156,20 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "predictor_")
         save(self, path)
 
-    def _make_pipeline(self) -> Pipeline:
-        """The scikit-learn pipeline this estimator fits: a union of TF-IDF blocks, then logistic regression."""
+    def split_input(self, X: Any) -> tuple[list[str], list[str | None] | None]:
+        """The texts of ``X`` and, with ``target_column``, the target of each (``None`` where it has none)."""
+        if self.target_column is None:
+            return as_texts(X), None
+        if isinstance(X, str) or not hasattr(X, "__getitem__"):
+            raise TypeError(f"with target_column set, X must be a DataFrame or a mapping of columns, not {type(X).__name__}")
+        try:
+            texts, targets = X[self.text_column], X[self.target_column]
+        except (KeyError, IndexError, TypeError):
+            raise KeyError(f"X needs the columns {self.text_column!r} (texts) and {self.target_column!r} (targets)") from None
+        return as_texts(texts), as_targets(targets)
+
+    def make_features(self) -> FeatureUnion:
+        """The unfitted union of TF-IDF blocks this estimator's parameters describe."""
         blocks = []
         common = dict(sublinear_tf=self.sublinear_tf, min_df=self.min_df, dtype=np.float64)
         if self.social:
@@ -139,11 +183,21 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             blocks.append(("char", char))
         if not blocks:
             raise ValueError("word_ngram_range and char_ngram_range cannot both be None")
-        return Pipeline([("features", FeatureUnion(blocks)), ("model", self._logistic_regression())])
+        return FeatureUnion(blocks)
 
-    def _logistic_regression(self) -> LogisticRegression:
-        """The linear model; newton-cg converges in a few iterations on TF-IDF features, deterministically."""
-        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter, solver="newton-cg")
+    def make_model(self, with_targets: bool = False) -> Any:
+        """The unfitted linear model: scikit-learn's logistic regression, or (with targets or NB scaling) its variant
+        that skips unused columns and can scale features (:class:`SparseLogisticRegression`)."""
+        if with_targets or self.nb_scaling:
+            return SparseLogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                            nb_scaling=self.nb_scaling)
+        return logistic_regression(self.C, self.class_weight, self.max_iter)
+
+    def with_targets(self, features: Any, targets: Sequence[str | None] | None) -> Any:
+        """The TF-IDF matrix augmented with each row's per-target copy (unchanged for a model without targets)."""
+        if not self.targets_ or targets is None:
+            return features
+        return augment(features, target_index(targets, self.targets_), len(self.targets_), self.target_weight)
 
     def _out_of_fold_temperature(self, features: Any, labels: np.ndarray) -> float:
         """The temperature fitted on 3-fold out-of-fold scores (1.0 when a class is too small to fold)."""
@@ -151,11 +205,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if n_splits < 2:
             return 1.0
         folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
-        scores = cross_val_predict(self._logistic_regression(), features, labels, cv=folds, method="decision_function")
+        scores = cross_val_predict(self.make_model(bool(self.targets_)), features, labels, cv=folds, method="decision_function")
         return fit_temperature(scores, labels)
 
     def _compile(self, pipeline: Pipeline) -> StancePredictor:
-        """Freeze the fitted pipeline into a NumPy-only predictor."""
+        """Freeze the fitted pipeline into a NumPy-only predictor (per-target weights folded into the coefficients)."""
         blocks = [
             FeatureBlock(
                 analyzer=vec.analyzer,
@@ -168,7 +222,112 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             for _, vec in pipeline[0].transformer_list
         ]
         model = pipeline[1]
-        return StancePredictor(model.classes_, blocks, model.coef_, model.intercept_)
+        if not self.targets_:
+            return StancePredictor(model.classes_, blocks, model.coef_, model.intercept_)
+        n_features = sum(block.n_features for block in blocks)
+        coef = model.coef_[:, : n_features * (1 + len(self.targets_))].copy()
+        coef[:, n_features:] *= self.target_weight
+        target_intercept = model.coef_[:, coef.shape[1]:].T * self.target_weight
+        return StancePredictor(model.classes_, blocks, coef, model.intercept_, targets=self.targets_,
+                               target_intercept=target_intercept)
+
+
+class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
+    """Logistic regression fitted on the columns that occur in training, optionally on NB-scaled features (NB-SVM).
+
+    Columns no training row uses (most of the per-target copies) keep a zero weight under L2 regularisation, so
+    leaving them out of the solver gives the same model faster. With ``nb_scaling``, one binary model per class
+    (one for two classes) sees the features times that class's naive Bayes log-count ratio: the log of how often
+    each feature occurs in the class over how often elsewhere, each smoothed by ``alpha`` and normalised. ``coef_``
+    always holds the final weights over every column (ratios folded in), so scoring is ``X @ coef_.T + intercept_``.
+    Its problems are several times larger than plain ones, so the solver stops at a looser ``tol`` (1e-3 instead
+    of 1e-4: cross-validated scores move by less than their noise, fitting takes about half the time).
+    """
+
+    def __init__(self, C: float = 10.0, class_weight: str | None = "balanced", max_iter: int = 2000,
+                 nb_scaling: bool = False, alpha: float = 1.0, tol: float = 1e-3):
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.nb_scaling = nb_scaling
+        self.alpha = alpha
+        self.tol = tol
+
+    def fit(self, X: Any, y: Sequence[Any]) -> "SparseLogisticRegression":
+        """Fit on the used columns; ``coef_`` is zero elsewhere."""
+        X = sp.csr_matrix(X)
+        y = np.asarray(y, dtype=object)
+        used = np.unique(X.indices)
+        coef, self.intercept_, self.classes_ = self._fit_used(X[:, used], y)
+        self.coef_ = np.zeros((len(coef), X.shape[1]))
+        self.coef_[:, used] = coef
+        return self
+
+    def _fit_used(self, X: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Weights, intercepts and classes: multinomial, or one-vs-rest on NB-scaled features."""
+        if not self.nb_scaling:
+            model = logistic_regression(self.C, self.class_weight, self.max_iter, self.tol).fit(X, y)
+            return model.coef_, model.intercept_, model.classes_
+        classes = np.unique(y)
+        present = sp.csr_matrix((np.ones_like(X.data), X.indices, X.indptr), shape=X.shape)
+        coef, intercept = [], []
+        for positive in classes[1:] if len(classes) == 2 else classes:
+            is_positive = y == positive
+            ratio = self._log_count_ratio(present, is_positive)
+            model = logistic_regression(self.C, self.class_weight, self.max_iter, self.tol).fit(X.multiply(ratio).tocsr(), is_positive)
+            coef.append(model.coef_[0] * ratio)
+            intercept.append(model.intercept_[0])
+        return np.vstack(coef), np.asarray(intercept), classes
+
+    def _log_count_ratio(self, present: Any, is_positive: np.ndarray) -> np.ndarray:
+        """log(p / |p|) - log(q / |q|) with p, q the smoothed document counts of each feature in and out of the class."""
+        p = self.alpha + np.asarray(present[is_positive].sum(axis=0)).ravel()
+        q = self.alpha + np.asarray(present[~is_positive].sum(axis=0)).ravel()
+        return np.log(p / p.sum()) - np.log(q / q.sum())
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Scores per class, or one score per row for two classes (as ``LogisticRegression``)."""
+        check_is_fitted(self, "coef_")
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores[:, 0] if len(self.coef_) == 1 else scores
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Softmax of the scores (logistic for two classes), columns in ``classes_`` order."""
+        return scores_to_proba(self.decision_function(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The highest-scoring class of each row."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def logistic_regression(C: float, class_weight: str | None, max_iter: int, tol: float = 1e-4) -> LogisticRegression:
+    """The linear model everywhere: newton-cg converges in a few iterations on TF-IDF features, deterministically."""
+    return LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter, solver="newton-cg", tol=tol)
+
+
+def target_index(targets: Sequence[str | None], known: Sequence[str]) -> np.ndarray:
+    """Each target's position in ``known``, or -1 for a target not in it (or none)."""
+    position = {target: i for i, target in enumerate(known)}
+    return np.asarray([position.get(t, -1) if t is not None else -1 for t in targets], dtype=np.int64)
+
+
+def augment(features: Any, target_index: np.ndarray, n_targets: int, weight: float = 1.0) -> sp.csr_matrix:
+    """``[x | x in the block of its target | a bias column per target]``; rows with index -1 get the first part only.
+
+    A row of target t repeats its entries, times ``weight``, at columns ``col + n_features * (1 + t)``, and has
+    ``weight`` in column ``n_features * (1 + n_targets) + t``: the linear model then learns weights shared by
+    every target and weights (and an intercept) of each target.
+    """
+    coo = sp.coo_matrix(features)
+    n_rows, n_features = coo.shape
+    entry_target = target_index[coo.row]
+    known = entry_target >= 0
+    rows_with_target = np.flatnonzero(target_index >= 0)
+    rows = np.concatenate([coo.row, coo.row[known], rows_with_target])
+    cols = np.concatenate([coo.col, coo.col[known] + n_features * (1 + entry_target[known]),
+                           n_features * (1 + n_targets) + target_index[rows_with_target]])
+    values = np.concatenate([coo.data, coo.data[known] * weight, np.full(len(rows_with_target), float(weight))])
+    return sp.csr_matrix((values, (rows, cols)), shape=(n_rows, n_features * (1 + n_targets) + n_targets))
 
 
 def fit_temperature(scores: np.ndarray, labels: Sequence[str]) -> float:
@@ -192,3 +351,21 @@ def as_texts(X: Any) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"text at position {i} is {type(text).__name__}, not str")
     return texts
+
+
+def as_targets(values: Any) -> list[str | None]:
+    """Target names as stripped strings; a missing value (None, NaN, pandas NA, empty) becomes ``None``: no target."""
+    if isinstance(values, str):
+        raise TypeError("expected a sequence of targets, got a single str; wrap it in a list")
+    return [_target_name(value) for value in values]
+
+
+def _target_name(value: Any) -> str | None:
+    """One target as a stripped string, or ``None`` for a missing value."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, float) and value != value):
+        return None
+    return str(value).strip() or None
+
+
+def _args(split):  # TEMPORARY until predictor supports targets
+    return split if split[1] is not None else split[:1]

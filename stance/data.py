@@ -73,6 +73,7 @@ def read_labelled_csv(
     extra_columns: tuple[str, ...] = (),
     delimiter: str | None = None,
     drop_invalid: bool = False,
+    key_columns: tuple[str, ...] = (),
 ) -> LabelledData:
     """Read texts and labels from a CSV; any other columns are ignored unless named in ``extra_columns``.
 
@@ -89,6 +90,10 @@ def read_labelled_csv(
     drop_invalid : bool
         Skip rows with an empty text or label, and rows whose text also appears with another label, instead of
         refusing the file; ``LabelledData.warnings`` says how many were skipped.
+    key_columns : tuple of str
+        Columns that, with the text, tell examples apart (such as a target: one text may take different stances
+        toward different targets); they must exist, are kept in ``extra``, and conflicts and duplicates are judged
+        on the text and these columns.
 
     Raises
     ------
@@ -98,12 +103,14 @@ def read_labelled_csv(
     """
     path = Path(path)
     with csv_records(path, delimiter) as (header, records):
-        data, invalid = _collect(path, header, records, (text_column, label_column), extra_columns)
+        for name in key_columns:
+            column_position(path, header, name)  # a key column must exist: raises, listing the columns found
+        data, invalid = _collect(path, header, records, (text_column, label_column), (*extra_columns, *key_columns))
     _check_invalid(path, data, invalid, drop_invalid)
-    _check_conflicts(path, data, drop_invalid)
+    _check_conflicts(path, data, drop_invalid, key_columns)
     if not data.texts:
         raise StanceInputError(f"{path}: no rows with both a text and a label")
-    _note_duplicates(path, data)
+    _note_duplicates(path, data, key_columns)
     return data
 
 
@@ -282,11 +289,18 @@ def _check_cell_sizes(path: Path, number: int, cells: dict[str, str]) -> None:
             )
 
 
-def _check_conflicts(path: Path, data: LabelledData, drop: bool) -> None:
-    """Refuse (or, with ``drop``, skip) rows whose text also appears with a different label."""
-    labels_of: dict[str, dict[str, int]] = {}
-    for text, label, row in zip(data.texts, data.labels, data.rows):
-        labels_of.setdefault(text, {}).setdefault(label, row)
+def _example_keys(data: LabelledData, key_columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """What tells examples apart: the text, and the values of ``key_columns`` the file has."""
+    columns = [data.extra[name] for name in key_columns if name in data.extra]
+    return [(text, *(values[i] for values in columns)) for i, text in enumerate(data.texts)]
+
+
+def _check_conflicts(path: Path, data: LabelledData, drop: bool, key_columns: tuple[str, ...] = ()) -> None:
+    """Refuse (or, with ``drop``, skip) rows whose text (and key columns) also appear with a different label."""
+    keys = _example_keys(data, key_columns)
+    labels_of: dict[tuple[str, ...], dict[str, int]] = {}
+    for key, label, row in zip(keys, data.labels, data.rows):
+        labels_of.setdefault(key, {}).setdefault(label, row)
     conflicts = {text: rows for text, rows in labels_of.items() if len(rows) > 1}
     if not conflicts:
         return
@@ -294,17 +308,17 @@ def _check_conflicts(path: Path, data: LabelledData, drop: bool) -> None:
         described = [" vs ".join(f"row {row} {label!r}" for label, row in rows.items()) for rows in conflicts.values()]
         raise StanceInputError(f"{path}: the same text has different labels in {_first_few(described, '; ')}; "
                                "give each text one label, or pass --drop-invalid to skip them")
-    keep = [i for i, text in enumerate(data.texts) if text not in conflicts]
+    keep = [i for i, key in enumerate(keys) if key not in conflicts]
     data.warnings.append(f"{path}: skipped {len(data.texts) - len(keep)} row(s) whose text appears with different labels")
     data.keep(keep)
 
 
-def _note_duplicates(path: Path, data: LabelledData) -> None:
-    """Warn, with a count, about rows whose text and label repeat an earlier row exactly."""
-    first_row: dict[tuple[str, str], int] = {}
+def _note_duplicates(path: Path, data: LabelledData, key_columns: tuple[str, ...] = ()) -> None:
+    """Warn, with a count, about rows whose text (and key columns) and label repeat an earlier row exactly."""
+    first_row: dict[tuple[tuple[str, ...], str], int] = {}
     repeats = []
-    for text, label, row in zip(data.texts, data.labels, data.rows):
-        earlier = first_row.setdefault((text, label), row)
+    for key, label, row in zip(_example_keys(data, key_columns), data.labels, data.rows):
+        earlier = first_row.setdefault((key, label), row)
         if earlier != row:
             repeats.append(f"row {row} = row {earlier}")
     if repeats:

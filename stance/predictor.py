@@ -18,25 +18,8 @@ import numpy as np
 from stance.text import build_analyzer, preprocessor, split_words, word_char_ngrams
 
 WORD_CACHE_LIMIT = 100_000
+SCORE_BATCH = 1_000
 _IDS = np.dtype(np.intc)  # packed n-gram ids: C ints, as array.array("i") writes them
-
-
-class _WordIds(dict):
-    """word -> its in-vocabulary ``char_wb`` n-gram ids as packed bytes, computed on first sight.
-
-    Bytes join in C, so a text's ids are one ``b"".join`` over its words. Emptied when full, to bound memory.
-    """
-
-    def __init__(self, lookup: Callable[[str], bytes], limit: int):
-        super().__init__()
-        self.lookup = lookup
-        self.limit = limit
-
-    def __missing__(self, word: str) -> bytes:
-        if len(self) >= self.limit:
-            self.clear()
-        ids = self[word] = self.lookup(word)
-        return ids
 
 
 @dataclass
@@ -49,44 +32,66 @@ class FeatureBlock:
     idf: np.ndarray
     sublinear_tf: bool = True
     social: bool = False
-    _analyze: Callable[[str], list[str]] = field(init=False, repr=False)
-    _preprocess: Callable[[str], str] = field(init=False, repr=False)
-    _word_ids: _WordIds = field(init=False, repr=False)
+    analyze: Callable[[str], list[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.ngram_range = (int(self.ngram_range[0]), int(self.ngram_range[1]))
         self.idf = np.asarray(self.idf, dtype=np.float64)
-        self._analyze = build_analyzer(self.analyzer, self.ngram_range, self.social)
-        self._preprocess = preprocessor(self.social)
-        self._word_ids = _WordIds(self._packed_word_ids, WORD_CACHE_LIMIT)
+        self.analyze = build_analyzer(self.analyzer, self.ngram_range, self.social)
 
     @property
     def n_features(self) -> int:
         """Number of columns this block contributes."""
         return len(self.idf)
 
-    def term_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
-        """Vocabulary ids of the n-grams of ``texts`` (out-of-vocabulary ones dropped, repeats kept), all texts
-        concatenated, and how many belong to each text."""
-        if self.analyzer == "char_wb":
-            word_ids, preprocess = self._word_ids.__getitem__, self._preprocess
-            packed = [b"".join(map(word_ids, split_words(preprocess(text)))) for text in texts]
-            return np.frombuffer(b"".join(packed), dtype=_IDS), [len(ids) // _IDS.itemsize for ids in packed]
-        found: list[int] = []
-        lengths: list[int] = []
-        for text in texts:
-            ids = self._known_ids(self._analyze(text))
-            found.extend(ids)
-            lengths.append(len(ids))
-        return np.array(found, dtype=_IDS), lengths
+    def __reduce__(self) -> tuple:
+        """Pickle the fitted fields only; the analyzer is rebuilt from them."""
+        return FeatureBlock, (self.analyzer, self.ngram_range, self.vocabulary, self.idf, self.sublinear_tf, self.social)
 
-    def _known_ids(self, grams: list[str]) -> list[int]:
-        """Vocabulary ids of the in-vocabulary ``grams``, in order."""
-        return [j for j in map(self.vocabulary.get, grams) if j is not None]
 
-    def _packed_word_ids(self, word: str) -> bytes:
-        """Packed in-vocabulary ids of one word's padded character n-grams."""
-        return array("i", self._known_ids(word_char_ngrams(word, self.ngram_range))).tobytes()
+class _WordColumns(dict):
+    """word -> its packed ``char_wb`` columns, computed on first sight; emptied when full, to bound memory."""
+
+    def __init__(self, compute: Callable[[str], bytes]):
+        super().__init__()
+        self.compute = compute
+        self.limit = WORD_CACHE_LIMIT
+
+    def __missing__(self, word: str) -> bytes:
+        if len(self) >= self.limit:
+            self.clear()
+        columns = self[word] = self.compute(word)
+        return columns
+
+
+class _ColumnPacker:
+    """text -> the columns of its in-vocabulary n-grams in one block (repeats kept), packed as C ints.
+
+    Packed bytes join in C, so a batch becomes one array without a Python loop over n-grams. ``char_wb`` n-grams
+    never cross words, so each word's columns are computed once, sorted (a text is then a few sorted runs, which
+    timsort merges fast) and cached.
+    """
+
+    def __init__(self, block: FeatureBlock, offset: int):
+        self.block, self.offset = block, offset
+        self.pack: Callable[[str], bytes] = self._pack_text
+        if block.analyzer == "char_wb":
+            self.preprocess = preprocessor(block.social)
+            self.words = _WordColumns(lambda word: array("i", sorted(self._columns(word_char_ngrams(word, block.ngram_range)))).tobytes())
+            self.pack = self._pack_by_word
+
+    def _pack_text(self, text: str) -> bytes:
+        """All n-grams of the text at once (word and ``char`` analyzers)."""
+        return array("i", self._columns(self.block.analyze(text))).tobytes()
+
+    def _pack_by_word(self, text: str) -> bytes:
+        """The cached columns of each word (``char_wb``), joined."""
+        return b"".join(map(self.words.__getitem__, split_words(self.preprocess(text))))
+
+    def _columns(self, grams: list[str]) -> list[int]:
+        """The columns of the in-vocabulary ``grams``, in order."""
+        found = [j for j in map(self.block.vocabulary.get, grams) if j is not None]
+        return [self.offset + j for j in found] if self.offset else found
 
 
 class StancePredictor:
@@ -111,11 +116,21 @@ class StancePredictor:
         sizes = [b.n_features for b in blocks]
         if self.coef.shape[1] != sum(sizes):
             raise ValueError("coefficients and feature blocks disagree on the number of features")
-        self._offsets = np.cumsum([0, *sizes])[:-1].tolist()
-        self._idf = np.concatenate([b.idf for b in blocks])
-        self._block_of = np.repeat(np.arange(len(blocks), dtype=np.intp), sizes)
+        starts = np.cumsum([0, *sizes]).tolist()
+        self._packers = [_ColumnPacker(block, start) for block, start in zip(blocks, starts)]
+        # One row per column: its block, IDF weight and coefficients, gathered with one random access per n-gram.
+        self._columns = np.column_stack([np.repeat(np.arange(len(blocks), dtype=np.float64), sizes),
+                                         np.concatenate([b.idf for b in blocks]), self.coef.T])
         self._sublinear = np.repeat([b.sublinear_tf for b in blocks], sizes)
-        self._sublinear_blocks = {b.sublinear_tf for b in blocks}
+
+    @property
+    def n_features(self) -> int:
+        """Number of feature columns, all blocks together."""
+        return len(self._columns)
+
+    def __reduce__(self) -> tuple:
+        """Pickle the model itself; lookup tables and word caches are rebuilt on loading."""
+        return StancePredictor, (list(self.classes_), self.blocks, self.coef, self.intercept)
 
     def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sparse TF-IDF rows of ``texts`` as coordinate arrays (row ids, column ids, values).
@@ -123,44 +138,59 @@ class StancePredictor:
         Entries are sorted by row then column, as in the CSR matrix scikit-learn's ``FeatureUnion`` makes; each
         block's part of a row is L2-normalised on its own, as each ``TfidfVectorizer`` does.
         """
-        keys, n_columns = self._term_keys(texts), len(self._idf)
-        keys.sort()
-        boundaries = np.empty(len(keys) + 1, dtype=bool)
-        boundaries[[0, -1]] = True
-        np.not_equal(keys[1:], keys[:-1], out=boundaries[1:-1])
-        edges = np.flatnonzero(boundaries)
-        rows, cols = np.divmod(keys[edges[:-1]], n_columns)
-        values = self._term_frequency((edges[1:] - edges[:-1]).astype(np.float64), cols) * self._idf[cols]
-        segments = rows * len(self.blocks) + self._block_of[cols]
-        norms = np.sqrt(np.bincount(segments, weights=values * values))
-        norms[norms == 0.0] = 1.0
-        values /= norms[segments]
+        rows, cols, values, _ = self._weighted_terms(texts)
         return rows, cols, values
 
+    def _weighted_terms(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`features`, plus each entry's row of the column table (block, IDF weight, coefficients)."""
+        keys = self._term_keys(texts)
+        keys.sort(kind="stable")  # timsort: the keys are short sorted runs (one per block and cached word)
+        boundaries = np.empty(len(keys) + 1, dtype=bool)
+        boundaries[0] = boundaries[-1] = True
+        np.not_equal(keys[1:], keys[:-1], out=boundaries[1:-1])
+        edges = boundaries.nonzero()[0]
+        rows, cols = np.divmod(keys[edges[:-1]], self.n_features)
+        columns = self._columns[cols]
+        values = self._term_frequency(np.subtract(edges[1:], edges[:-1], dtype=np.float64), cols)
+        values *= columns[:, 1]
+        # Each (row, block) part is normalised; it has at least one entry, and every value is >= 1 (IDF >= 1).
+        segments = rows * len(self.blocks) + columns[:, 0].astype(rows.dtype)
+        values /= np.sqrt(np.bincount(segments, weights=values * values))[segments]
+        return rows, cols, values, columns
+
     def _term_keys(self, texts: Sequence[str]) -> np.ndarray:
-        """``row * n_columns + column`` for every in-vocabulary n-gram of ``texts`` in every block, repeats kept."""
-        n_columns = len(self._idf)
-        key_type = np.int32 if (len(texts) + 1) * n_columns < 2**31 else np.int64
-        row_starts = np.arange(len(texts), dtype=key_type) * key_type(n_columns)
-        keys = []
-        for block, offset in zip(self.blocks, self._offsets):
-            ids, lengths = block.term_ids(texts)
-            keys.append(np.repeat(row_starts + offset, lengths) + ids)
-        return np.concatenate(keys)
+        """``row * n_features + column`` for every in-vocabulary n-gram of ``texts`` in every block, repeats kept."""
+        packers = [packer.pack for packer in self._packers]
+        packed = [b"".join([pack(text) for pack in packers]) for text in texts]
+        key_type = np.int32 if (len(texts) + 1) * self.n_features < 2**31 else np.int64
+        if len(texts) == 1:  # one quote (the common call): its keys are its columns
+            return np.frombuffer(packed[0], dtype=_IDS).astype(key_type)
+        row_starts = np.arange(len(texts), dtype=key_type) * key_type(self.n_features)
+        lengths = [len(columns) // _IDS.itemsize for columns in packed]
+        return np.repeat(row_starts, lengths) + np.frombuffer(b"".join(packed), dtype=_IDS)
 
     def _term_frequency(self, counts: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Raw counts, or 1 + log(count) for the columns of ``sublinear_tf`` blocks."""
-        if True not in self._sublinear_blocks:
+        sublinear = [b.sublinear_tf for b in self.blocks]
+        if not any(sublinear):
             return counts
-        sublinear = np.log(counts) + 1.0
-        return sublinear if False not in self._sublinear_blocks else np.where(self._sublinear[cols], sublinear, counts)
+        tf = np.log(counts)
+        tf += 1.0
+        return tf if all(sublinear) else np.where(self._sublinear[cols], tf, counts)
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
-        """Linear scores, shape (n_texts, n_classes), or (n_texts,) for a two-class model, as scikit-learn."""
-        rows, cols, vals = self.features(texts)
-        scores = np.empty((len(texts), len(self.coef)))
-        for k, coef in enumerate(self.coef):
-            scores[:, k] = np.bincount(rows, weights=vals * coef[cols], minlength=len(texts))
+        """Linear scores, shape (n_texts, n_classes), or (n_texts,) for a two-class model, as scikit-learn.
+
+        Long lists are scored :data:`SCORE_BATCH` texts at a time, which bounds the memory scoring needs.
+        """
+        if len(texts) > SCORE_BATCH:
+            return np.concatenate([self.decision_function(texts[i : i + SCORE_BATCH]) for i in range(0, len(texts), SCORE_BATCH)])
+        rows, _, values, columns = self._weighted_terms(texts)
+        scores = np.zeros((len(texts), len(self.coef)))  # a text without known n-grams scores the intercept
+        if len(rows):  # entries are grouped by row: sum each row's run, the same way however texts are batched
+            starts = np.concatenate(([True], rows[1:] != rows[:-1])).nonzero()[0]
+            columns *= values[:, np.newaxis]
+            scores[rows[starts]] = np.add.reduceat(columns, starts, axis=0)[:, 2:]
         scores += self.intercept
         return scores[:, 0] if len(self.coef) == 1 else scores
 
@@ -208,5 +238,6 @@ def scores_to_proba(scores: np.ndarray) -> np.ndarray:
     if scores.ndim == 1:
         positive = 1.0 / (1.0 + np.exp(-scores))
         return np.column_stack([1.0 - positive, positive])
-    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    shifted = np.exp(scores - np.maximum.reduce(scores, axis=1, keepdims=True))
+    shifted /= np.add.reduce(shifted, axis=1, keepdims=True)
+    return shifted

@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Classify the quotes and print or write the results."""
+    if args.output and not args.input:
+        raise StanceInputError(f"{args.output}: --output needs --input, the CSV to score")
     predictor = _load_model(args.model, args.trusted)
     if args.input:
         return _predict_file(predictor, args)
