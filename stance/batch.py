@@ -152,7 +152,8 @@ def _row_chunks(reader: Iterator[list[str]], path: Path) -> Iterator[list[list[s
 def _check_paths(input_path: Path, output_path: Path) -> None:
     """The input must be a readable file, and the output must not be the input."""
     if not input_path.is_file():
-        raise StanceInputError(f"{input_path}: no such file" if not input_path.exists() else f"{input_path}: is a directory, not a CSV file")
+        problem = "is a directory, not a CSV file" if input_path.exists() else "no such file"
+        raise StanceInputError(f"{input_path}: {problem}")
     if output_path.exists() and os.path.samefile(output_path, input_path):
         raise StanceInputError(f"{output_path}: the output would overwrite the input; choose another --output")
 
@@ -161,7 +162,8 @@ def _kept_positions(path: Path, header: list[str], added: list[str], overwrite: 
     """Input columns to copy; a clash with an added column is an error unless ``overwrite``, which drops the old one."""
     clashes = [name for name in header if name in added]
     if clashes and not overwrite:
-        raise StanceInputError(f"{path}: already has column(s) {', '.join(clashes)}; pass --overwrite-columns to replace them")
+        raise StanceInputError(f"{path}: already has column(s) {', '.join(clashes)}; "
+                               "pass --overwrite-columns to replace them")
     return [i for i, name in enumerate(header) if name not in added]
 
 
@@ -203,7 +205,8 @@ class _Progress:
             elapsed = time.perf_counter() - self.start
             bar = "#" * round(done * self.WIDTH)
             eta = f", {elapsed * (1 - done) / done:.0f} s left" if 0 < done < 1 else ""
-            self.stream.write(f"\r[{bar:<{self.WIDTH}}] {done:4.0%}  {rows:,} rows, {rows / max(elapsed, 1e-9):,.0f} rows/s{eta} ")
+            rate = rows / max(elapsed, 1e-9)
+            self.stream.write(f"\r[{bar:<{self.WIDTH}}] {done:4.0%}  {rows:,} rows, {rate:,.0f} rows/s{eta} ")
             self.stream.flush()
 
     def close(self, rows: int) -> None:

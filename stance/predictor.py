@@ -20,6 +20,7 @@ from stance.text import build_analyzer, preprocessor, split_words, word_char_ngr
 WORD_CACHE_LIMIT = 100_000
 SCORE_BATCH = 1_000
 _IDS = np.dtype(np.intc)  # packed n-gram ids: C ints, as array.array("i") writes them
+_FIRST = np.zeros(1, dtype=np.intp)
 
 
 @dataclass
@@ -77,7 +78,7 @@ class _ColumnPacker:
         self.pack: Callable[[str], bytes] = self._pack_text
         if block.analyzer == "char_wb":
             self.preprocess = preprocessor(block.social)
-            self.words = _WordColumns(lambda word: array("i", sorted(self._columns(word_char_ngrams(word, block.ngram_range)))).tobytes())
+            self.words = _WordColumns(self._pack_word)
             self.pack = self._pack_by_word
 
     def _pack_text(self, text: str) -> bytes:
@@ -87,6 +88,10 @@ class _ColumnPacker:
     def _pack_by_word(self, text: str) -> bytes:
         """The cached columns of each word (``char_wb``), joined."""
         return b"".join(map(self.words.__getitem__, split_words(self.preprocess(text))))
+
+    def _pack_word(self, word: str) -> bytes:
+        """One word's ``char_wb`` columns, sorted."""
+        return array("i", sorted(self._columns(word_char_ngrams(word, self.block.ngram_range)))).tobytes()
 
     def _columns(self, grams: list[str]) -> list[int]:
         """The columns of the in-vocabulary ``grams``, in order."""
@@ -149,7 +154,8 @@ class StancePredictor:
         boundaries[0] = boundaries[-1] = True
         np.not_equal(keys[1:], keys[:-1], out=boundaries[1:-1])
         edges = boundaries.nonzero()[0]
-        rows, cols = np.divmod(keys[edges[:-1]], self.n_features)
+        keys = keys[edges[:-1]]
+        rows, cols = (np.zeros_like(keys), keys) if len(texts) == 1 else np.divmod(keys, self.n_features)
         columns = self._columns[cols]
         values = self._term_frequency(np.subtract(edges[1:], edges[:-1], dtype=np.float64), cols)
         values *= columns[:, 1]
@@ -184,11 +190,12 @@ class StancePredictor:
         Long lists are scored :data:`SCORE_BATCH` texts at a time, which bounds the memory scoring needs.
         """
         if len(texts) > SCORE_BATCH:
-            return np.concatenate([self.decision_function(texts[i : i + SCORE_BATCH]) for i in range(0, len(texts), SCORE_BATCH)])
+            batches = (texts[i : i + SCORE_BATCH] for i in range(0, len(texts), SCORE_BATCH))
+            return np.concatenate([self.decision_function(batch) for batch in batches])
         rows, _, values, columns = self._weighted_terms(texts)
         scores = np.zeros((len(texts), len(self.coef)))  # a text without known n-grams scores the intercept
         if len(rows):  # entries are grouped by row: sum each row's run, the same way however texts are batched
-            starts = np.concatenate(([True], rows[1:] != rows[:-1])).nonzero()[0]
+            starts = np.concatenate(([True], rows[1:] != rows[:-1])).nonzero()[0] if len(texts) > 1 else _FIRST
             columns *= values[:, np.newaxis]
             scores[rows[starts]] = np.add.reduceat(columns, starts, axis=0)[:, 2:]
         scores += self.intercept

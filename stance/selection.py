@@ -5,13 +5,16 @@ axis varied around the best settings found so far (a greedy coordinate search). 
 out-of-fold predictions over the same folds, so the choice depends only on the data, the seed and how many
 candidates the time budget lets through. Each fold's TF-IDF matrices are fitted once per feature setting and
 shared by every candidate that only changes the linear model.
+
+Same data, same seed and same budget give the same model as long as the budget lets the same candidates through;
+when it cuts the search short, how many get through depends on the machine's speed, and the result says so.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -69,8 +72,7 @@ class SelectionResult:
     @property
     def changes(self) -> dict[str, Any]:
         """The chosen settings that differ from the default recipe."""
-        defaults = StanceClassifier().get_params()
-        return {name: value for name, value in self.params.items() if defaults.get(name) != value}
+        return _changes(self.params, self.params)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description (without the scores array)."""
@@ -126,7 +128,7 @@ def select_params(texts: Sequence[str], labels: Sequence[str], targets: Sequence
     search = _FoldScorer(texts, labels, targets, groups, n_splits, random_state, metric, positive_labels, n_jobs)
     best = {**StanceClassifier().get_params(), **fixed, "random_state": random_state, "temperature": 1.0}
     best_score, best_scores, first_seconds = search.score(best)
-    candidates = [Candidate("default recipe", {}, best_score, first_seconds)]
+    candidates = [Candidate(_describe(best), _changes(best), best_score, first_seconds)]
     tried = [dict(best)]
     skipped = 0
     for _, variants in _axes(fixed, targets is not None):
@@ -160,10 +162,10 @@ def _axes(fixed: dict[str, Any], with_targets: bool) -> list[tuple[str, tuple[di
     return axes
 
 
-def _changes(params: dict[str, Any]) -> dict[str, Any]:
-    """The searched parameters that differ from the default recipe."""
+def _changes(params: dict[str, Any], names: Iterable[str] = SEARCHED) -> dict[str, Any]:
+    """The parameters among ``names`` whose value in ``params`` differs from the default recipe."""
     defaults = StanceClassifier().get_params()
-    return {name: params[name] for name in SEARCHED if params[name] != defaults[name]}
+    return {name: params[name] for name in names if params[name] != defaults[name]}
 
 
 def _describe(params: dict[str, Any]) -> str:

@@ -50,12 +50,10 @@ def word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
     """Character n-grams of one space-padded word (scikit-learn's ``analyzer="char_wb"``, one word at a time)."""
     padded = " " + word + " "
     size = len(padded)
-    grams = []
-    for n in range(ngram_range[0], ngram_range[1] + 1):
-        if size <= n:
-            grams.append(padded)
-            break
-        grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    min_n, max_n = ngram_range
+    grams = [padded[i : i + n] for n in range(min_n, min(max_n, size - 1) + 1) for i in range(size - n + 1)]
+    if max_n >= size:  # scikit-learn counts a padded word shorter than n once, then stops
+        grams.append(padded)
     return grams
 
 

@@ -96,7 +96,7 @@ def fit_with_report(data: LabelledData, group_column: str | None = None, n_split
     selection = None
     if search and time_budget > 0:
         selection = select_params(data.texts, data.labels, targets, groups, metric, positive, time_budget, random_state,
-                                  n_splits, fixed=params)
+                                  n_splits, fixed={k: v for k, v in params.items() if k != "random_state"})
         params, scores = {**params, **selection.params}, selection.scores
     else:
         uncalibrated = StanceClassifier(**{**params, **columns, "temperature": 1.0})

@@ -176,3 +176,10 @@ def test_cli_scores_a_file(tiny_model, write_csv, tmp_path, capsys):
 def test_cli_output_without_input_is_an_error(capsys, tmp_path):
     assert main(["predict", "--output", str(tmp_path / "out.csv"), "some text"]) == 2
     assert "--output needs --input" in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(predictor, tmp_path):
+    source = tmp_path / "excel.csv"
+    source.write_bytes("\ufefftext,id\r\nWe welcome the talks.,1\r\n".encode("utf-8"))
+    predict_csv(predictor, source, tmp_path / "scored.csv")
+    assert read_rows(tmp_path / "scored.csv")[0][:2] == ["text", "id"]

@@ -178,3 +178,17 @@ def test_predict_files_refuses_bad_inputs_and_used_outputs(tmp_path, write_csv, 
     (used / "part.0.parquet").write_bytes(b"")
     with pytest.raises(StanceInputError, match="not an empty folder"):
         stance_dask.predict_files(tmp_path / "q.csv", used, model=tiny_model)
+
+
+def test_cli_routes_a_glob_to_dask_and_writes_a_parquet_folder(client, tmp_path, write_csv, tiny_model_file, capsys):
+    from stance.cli import main
+
+    write_csv([["text", "id"], ["We welcome the call.", "1"], ["Guarantees signed by Moscow are worth nothing.", "2"]], "a.csv")
+    write_csv([["text", "id"], ["Handing Crimea to Russia is a surrender.", "3"]], "b.csv")
+    output = tmp_path / "scored"
+    code = main(["predict", "--input", str(tmp_path / "*.csv"), "--output", str(output), "--model", str(tiny_model_file),
+                 "--scheduler", client.scheduler.address])
+    assert code == 0 and "wrote 3 rows" in capsys.readouterr().err
+    result = pd.read_parquet(output)
+    assert result["id"].tolist() == ["1", "2", "3"]
+    assert result["predicted_label"].tolist() == stance.predict(result["text"].tolist(), model=str(tiny_model_file))

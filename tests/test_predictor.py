@@ -18,9 +18,9 @@ from stance.predictor import StancePredictor
 AUTHORED = Path(__file__).resolve().parents[1] / "seeds" / "authored.csv"
 N_TEXTS = 10_000
 TOLERANCE = 1e-9
-ODDITIES = ["🇺🇦", "🕊️", "👩🏽‍⚖️", "«Мир»", "السلام", "שלום", "和平", "naïve", "Café", "İstanbul", "straße", "\u200b",
-            "\x00", "\x1b[0m", "\t", "\n", "\r\n", "\u00a0", "\u3000", "#Ukraine", "@POTUS", "https://x.org/a?b=c",
-            "soooo", "!!!", "...", "—", "'", '"', "2025", "_", "a", "I"]
+ODDITIES = ["🇺🇦", "🕊️", "👩🏽‍⚖️", "«Мир»", "السلام", "שלום", "和平", "naïve", "Café", "İstanbul", "straße",
+            "\u200b", "\x00", "\x1b[0m", "\t", "\n", "\r\n", "\u00a0", "\u3000", "#Ukraine", "@POTUS",
+            "https://x.org/a?b=c", "soooo", "!!!", "...", "—", "'", '"', "2025", "_", "a", "I"]
 CONFIGURATIONS = {  # StanceClassifier parameters; temperature 1.0 skips the calibration folds (faster, same maths)
     "word+char_wb": {},
     "two labels": {"temperature": 1.0},

@@ -220,9 +220,25 @@ def test_command_line_train_predict_evaluate_with_targets(capsys, tmp_path):
     assert "macro-F1" in out and "F_avg (FAVOR, AGAINST)" in out
 
 
-def test_command_line_predict_without_the_target_column_is_refused(capsys, model, tmp_path):
+def test_command_line_predict_needs_the_target_column(capsys, model, tmp_path):
     model_path = tmp_path / "m.npz"
     save(model, model_path)
     assert main(["predict", "--input", str(DATA / "test.csv"), "--target-column", "topic", "--model", str(model_path),
                  "--output", str(tmp_path / "out.csv")]) == 2
     assert "no column 'topic'" in capsys.readouterr().err
+    assert main(["predict", "--target-column", "target", "--model", str(model_path), "a text"]) == 2
+    assert "--target-column needs --input" in capsys.readouterr().err
+    assert main(["predict", "--model", str(model_path), "Nuclear keeps the lights on"]) == 0
+    assert "stance predict: warning: this model was trained with targets" in capsys.readouterr().err
+
+
+def test_scoring_a_csv_with_targets_is_the_same_serial_or_parallel(model, tmp_path):
+    from stance.batch import predict_csv
+
+    serial, parallel = tmp_path / "serial.csv", tmp_path / "parallel.csv"
+    predict_csv(model.predictor_, DATA / "test.csv", serial, target_column="target", n_jobs=1)
+    predict_csv(model.predictor_, DATA / "test.csv", parallel, target_column="target", n_jobs=2)
+    assert serial.read_bytes() == parallel.read_bytes()
+    frame = pd.read_csv(serial, keep_default_na=False)
+    expected = model.predict_proba(pd.read_csv(DATA / "test.csv", keep_default_na=False))
+    np.testing.assert_allclose(frame[[f"proba_{c}" for c in model.classes_]].to_numpy(), expected, atol=1e-6)

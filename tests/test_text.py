@@ -95,3 +95,13 @@ def test_normalize_social():
 def test_unknown_analyzer_is_refused():
     with pytest.raises(ValueError, match="unknown analyzer 'chars'"):
         build_analyzer("chars", (1, 2))
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_every_ngram_range_on_words_shorter_and_longer_than_n(analyzer):
+    texts = ["", "a", "ab", "abc", "a b", "ab cde fghijkl m", "x" * 9]
+    for min_n in range(1, 8):
+        for max_n in range(min_n, 8):
+            theirs = TfidfVectorizer(analyzer=analyzer, ngram_range=(min_n, max_n)).build_analyzer()
+            ours = build_analyzer(analyzer, (min_n, max_n))
+            assert [ours(t) for t in texts] == [theirs(t) for t in texts], (min_n, max_n)

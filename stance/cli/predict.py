@@ -1,16 +1,18 @@
-"""Predict the stance of quotes: given as arguments, one per line on stdin, or a whole CSV file.
+"""Predict the stance of quotes: given as arguments, one per line on stdin, a CSV file, or a whole archive on Dask.
 
 examples:
   stance predict "Trump has effectively surrendered to Putin"
   stance predict --explain "This is not a betrayal of Ukraine"
   cat quotes.txt | stance predict --json
   stance predict --input quotes.csv --column text --output scored.csv
+  stance predict --input 'archive/*.parquet' --column text --output scored/ --scheduler tcp://host:8786
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Iterable
 
@@ -25,13 +27,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top", type=int, default=5, help="number of terms to show with --explain (default: 5)")
     parser.add_argument("--model", help="a model file from 'stance train' (default: the shipped model)")
     parser.add_argument("--trusted", action="store_true", help="allow --model to be a pickle/joblib file (it can run code: only your own)")
-    files = parser.add_argument_group("scoring a CSV file")
-    files.add_argument("--input", metavar="CSV", help="CSV to score; every column is kept and predicted_label + proba_<label> are added")
+    files = parser.add_argument_group("scoring files")
+    files.add_argument("--input", metavar="PATH", help="CSV to score; every column is kept and predicted_label + proba_<label> are "
+                       "added. A quoted glob of CSV or Parquet files, a .parquet file or a folder is scored on Dask into a "
+                       "Parquet folder (pip install 'stance-classifier[dask]')")
     files.add_argument("--column", default="text", help="column holding the quotes (default: text)")
-    files.add_argument("--output", metavar="CSV", help="where to write the scored CSV (required with --input)")
+    files.add_argument("--output", metavar="PATH", help="where to write the scored CSV (required with --input); with Dask, "
+                       "a new folder of Parquet files")
     files.add_argument("--overwrite-columns", action="store_true", help="replace prediction columns the input already has")
     files.add_argument("--delimiter", help="field delimiter of the input (default: detected from , ; or tab)")
     files.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    files.add_argument("--scheduler", metavar="ADDRESS", help="score on the Dask cluster at ADDRESS, e.g. tcp://host:8786 "
+                       "(default with Dask: a local cluster of --jobs processes)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,7 +96,31 @@ def _predict_file(predictor, args: argparse.Namespace) -> int:
 
     if not args.output:
         raise StanceInputError(f"{args.input}: --input needs --output, the CSV to write the scores to")
+    if args.texts:
+        raise StanceInputError(f"{args.input}: quotes given with --input ({args.texts[0]!r}...); if the shell expanded a glob, "
+                               "quote it: --input 'archive/*.parquet'")
+    if _on_dask(args):
+        return _predict_files(predictor, args)
     rows = predict_csv(predictor, args.input, args.output, args.column, overwrite_columns=args.overwrite_columns,
                        delimiter=args.delimiter, n_jobs=args.jobs, progress=sys.stderr)
+    print(f"wrote {rows:,} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _on_dask(args: argparse.Namespace) -> bool:
+    """Globs, Parquet, folders and --scheduler go to Dask; one CSV file into one CSV file streams on this machine."""
+    source, target = args.input, args.output
+    return (bool(args.scheduler) or any(c in source for c in "*?[") or source.lower().endswith((".parquet", ".pq"))
+            or os.path.isdir(source) or target.endswith(("/", os.sep)) or os.path.isdir(target))
+
+
+def _predict_files(predictor, args: argparse.Namespace) -> int:
+    """Score a glob, file or folder of CSV or Parquet files into a Parquet folder on a Dask cluster."""
+    try:
+        from stance.dask import predict_files
+    except ImportError as error:
+        raise StanceInputError(f"{args.input}: {error}") from error
+    rows = predict_files(args.input, args.output, args.column, predictor, args.scheduler, jobs=args.jobs,
+                         delimiter=args.delimiter, overwrite_columns=args.overwrite_columns, progress=sys.stderr)
     print(f"wrote {rows:,} rows to {args.output}", file=sys.stderr)
     return 0
