@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -16,6 +17,9 @@ from typing import Any
 from stance.api import check_text, predict_proba
 from stance.quotes import Quote, extract_quotes
 
+FRAGMENT_WORDS = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+|\n\s*\n")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 TABLE_WIDTH = 100
 MAX_QUOTE_LINES = 3
 CSV_COLUMNS = ("speaker", "quote", "stance", "confidence", "start", "end")
@@ -85,6 +89,8 @@ class StanceMap:
 def analyze(text: str, model: Any = None) -> StanceMap:
     """Extract the quotations of a news text and classify each one's stance with ``model`` (default: shipped).
 
+    A fragment of up to ``FRAGMENT_WORDS`` words is classified by the sentence around it (see :func:`classified_text`).
+
     Parameters
     ----------
     text : str
@@ -94,9 +100,19 @@ def analyze(text: str, model: Any = None) -> StanceMap:
     """
     check_text(text, "text")
     quotes = extract_quotes(text)
-    probabilities = predict_proba([quote.text for quote in quotes], model=model) if quotes else []
+    probabilities = predict_proba([classified_text(text, quote) for quote in quotes], model=model) if quotes else []
     rows = [_classified(quote, proba) for quote, proba in zip(quotes, probabilities)]
     return StanceMap(rows, summarize(rows))
+
+
+def classified_text(text: str, quote: Quote) -> str:
+    """What the classifier reads for a quotation: the quote, or for a fragment of a few words woven into prose
+    ("regrettable", "betrayal"), the whole sentence around it, since the fragment alone carries no stance."""
+    if len(quote.text.split()) > FRAGMENT_WORDS:
+        return quote.text
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, quote.start)]
+    end = _SENTENCE_END.search(text, quote.end)
+    return " ".join(_LINK.sub(r"\1", text[starts[-1] : end.start() if end else len(text)]).split())
 
 
 def summarize(rows: list[QuoteStance]) -> list[SpeakerSummary]:

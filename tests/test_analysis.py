@@ -145,3 +145,14 @@ def test_cli_analyze_unreadable_article_is_one_line_error(capsys, tmp_path, make
 def _write_bytes(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_a_fragment_is_classified_by_the_sentence_around_it():
+    from stance.analysis import classified_text
+    from stance.quotes import extract_quotes
+
+    text = ('Intro paragraph. The minister [said](#) it was "regrettable" that Washington had made concessions. '
+            'Later, she said: "We will keep working with our partners on every part of this plan."')
+    fragment, full = extract_quotes(text)
+    assert classified_text(text, fragment) == 'The minister said it was "regrettable" that Washington had made concessions.'
+    assert classified_text(text, full) == full.text
