@@ -123,7 +123,8 @@ def _tfidf_lr(texts: list[str], labels: list[str], args: argparse.Namespace) -> 
 
     features = FeatureUnion([("word", TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)),
                              ("char", TfidfVectorizer(analyzer="char", ngram_range=(2, 5), sublinear_tf=True))])
-    pipeline = Pipeline([("features", features), ("model", LogisticRegression(max_iter=2000, class_weight="balanced", solver="newton-cg"))])
+    model = LogisticRegression(max_iter=2000, class_weight="balanced", solver="newton-cg")
+    pipeline = Pipeline([("features", features), ("model", model)])
     averaged = sorted(set(labels)) if args.metric == "macro_f1" else \
         [label for label in args.positive_labels or default_positive_labels(sorted(set(labels))) if label in labels]
     scorer = make_scorer(f1_score, labels=averaged, average="macro", zero_division=0)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
@@ -27,6 +27,16 @@ PARALLEL_MIN_ROWS = 20_000
 _worker_model: StancePredictor | None = None
 
 
+class Targeted(NamedTuple):
+    """A chunk of texts with the target of each, for a model trained with targets."""
+
+    texts: Sequence[str]
+    targets: Sequence[str | None]
+
+
+Chunk = Sequence[str] | Targeted
+
+
 def output_columns(predictor: StancePredictor) -> list[str]:
     """The columns prediction adds: ``predicted_label`` and one ``proba_<label>`` per label, in ``classes_`` order."""
     return ["predicted_label", *[f"proba_{label}" for label in predictor.classes_]]
@@ -37,15 +47,15 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def predict_proba_chunks(predictor: StancePredictor, chunks: Iterable[Sequence[str]],
+def predict_proba_chunks(predictor: StancePredictor, chunks: Iterable[Chunk],
                          n_jobs: int | None = None) -> Iterator[np.ndarray]:
-    """Probabilities for each chunk of texts, in order; chunks are scored in parallel when ``n_jobs`` > 1.
+    """Probabilities for each chunk of texts (or :class:`Targeted` texts), in order; in parallel when ``n_jobs`` > 1.
 
     At most two chunks per worker are in flight, so memory stays bounded however many chunks there are.
     """
     n_jobs = n_jobs or default_jobs()
     if n_jobs <= 1 or not _can_fork():
-        yield from (predictor.predict_proba(chunk) for chunk in chunks)
+        yield from (_proba(predictor, chunk) for chunk in chunks)
         return
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -54,7 +64,7 @@ def predict_proba_chunks(predictor: StancePredictor, chunks: Iterable[Sequence[s
     with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("fork"),
                              initializer=_start_worker, initargs=(predictor,)) as pool:
         for chunk in chunks:
-            pending.append(pool.submit(_score_in_worker, list(chunk)))
+            pending.append(pool.submit(_score_in_worker, chunk if isinstance(chunk, Targeted) else list(chunk)))
             if len(pending) >= 2 * n_jobs:
                 yield pending.popleft().result()
         while pending:
@@ -71,9 +81,11 @@ def predict_proba_many(predictor: StancePredictor, texts: Sequence[str], n_jobs:
 
 def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], output_path: str | os.PathLike[str],
                 column: str = "text", *, overwrite_columns: bool = False, delimiter: str | None = None,
-                n_jobs: int | None = None, progress: IO[str] | None = None) -> int:
+                n_jobs: int | None = None, progress: IO[str] | None = None, target_column: str | None = None) -> int:
     """Stream ``input_path`` to ``output_path``, keeping every column and adding the prediction columns.
 
+    ``target_column`` names the column with each text's target, for a model trained with targets (an empty cell or
+    a target the model has not seen is scored with the part of the model shared by all targets).
     Returns the number of rows written. The output is written atomically and may never be the input file.
     ``progress``: a stream for a progress bar, drawn only if it is a terminal.
     """
@@ -87,13 +99,14 @@ def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], 
             raise StanceInputError(f"{input_path}: the file is empty")
         added = output_columns(predictor)
         position = column_position(input_path, header, column)
+        target = column_position(input_path, header, target_column) if target_column else None
         kept = _kept_positions(input_path, header, added, overwrite_columns)
         meter = _Progress(progress, input_path.stat().st_size, source.buffer)
         with atomic_write(output_path, "w", encoding="utf-8", newline="") as sink:
             writer = csv.writer(sink, delimiter=delimiter)
             writer.writerow([header[i] for i in kept] + added)
             rows_done = 0
-            for rows, proba in _scored(predictor, _row_chunks(reader, input_path), position, n_jobs):
+            for rows, proba in _scored(predictor, _row_chunks(reader, input_path), position, n_jobs, target):
                 writer.writerows(_output_rows(rows, kept, predictor.labels(proba), proba))
                 rows_done += len(rows)
                 meter.update(rows_done)
@@ -120,15 +133,18 @@ def _first_line(source: IO[str], path: Path) -> str:
     return line
 
 
-def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], position: int,
-            n_jobs: int | None) -> Iterator[tuple[list[list[str]], np.ndarray]]:
-    """Pair each chunk of rows with the probabilities of its text column."""
+def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], position: int, n_jobs: int | None,
+            target: int | None = None) -> Iterator[tuple[list[list[str]], np.ndarray]]:
+    """Pair each chunk of rows with the probabilities of its text column (and, if given, its target column)."""
     held: deque[list[list[str]]] = deque()
 
-    def texts() -> Iterator[list[str]]:
+    def cells(rows: list[list[str]], i: int) -> list[str]:
+        return [row[i] if i < len(row) else "" for row in rows]
+
+    def texts() -> Iterator[Chunk]:
         for rows in chunks:
             held.append(rows)
-            yield [row[position] if position < len(row) else "" for row in rows]
+            yield cells(rows, position) if target is None else Targeted(cells(rows, position), cells(rows, target))
 
     for proba in predict_proba_chunks(predictor, texts(), n_jobs):
         yield held.popleft(), proba
@@ -181,10 +197,17 @@ def _start_worker(predictor: StancePredictor) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _score_in_worker(texts: list[str]) -> np.ndarray:
+def _score_in_worker(chunk: Chunk) -> np.ndarray:
     """Score one chunk in a worker process."""
     assert _worker_model is not None
-    return _worker_model.predict_proba(texts)
+    return _proba(_worker_model, chunk)
+
+
+def _proba(predictor: StancePredictor, chunk: Chunk) -> np.ndarray:
+    """Probabilities of one chunk of texts, with their targets when it has them."""
+    if isinstance(chunk, Targeted):
+        return predictor.predict_proba(chunk.texts, chunk.targets)
+    return predictor.predict_proba(chunk)
 
 
 class _Progress:

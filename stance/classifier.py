@@ -9,7 +9,7 @@ and what holds for each one.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from stance.predictor import FeatureBlock, StancePredictor, scores_to_proba
+from stance.predictor import FeatureBlock, StancePredictor, as_targets, scores_to_proba
 from stance.text import SOCIAL_TOKEN_PATTERN, WORD_TOKEN_PATTERN, normalize_social
 
 FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "char_analyzer", "sublinear_tf", "min_df", "social")
@@ -68,6 +68,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Scale features by their naive Bayes log-count ratio (NB-SVM) and fit one logistic regression per class;
         the scaling is folded into the coefficients, so prediction is the same plain linear model.
 
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    targets_ : list of str
+        The targets seen in training, sorted (empty without ``target_column``).
+    temperature_ : float
+    pipeline_ : sklearn Pipeline
+        The fitted TF-IDF union and linear model (with targets, the model takes :meth:`with_targets` features).
+    predictor_ : StancePredictor
+        The NumPy-only model all predictions go through.
+
     Notes
     -----
     With targets, a text about target ``t`` scores ``x·W + b + x·W_t + b_t``. A text whose target was not seen in
@@ -78,6 +89,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     >>> clf = StanceClassifier().fit(["we welcome the talks", "this is surrender"], ["supportive", "critical"])
     >>> clf.predict(["a welcome step"])
     ['supportive']
+    >>> tweets = {"text": ["ban them now", "ban them now", "keep them", "keep them"],
+    ...           "target": ["phones", "reactors", "phones", "reactors"]}
+    >>> clf = StanceClassifier(target_column="target").fit(tweets, ["FAVOR", "AGAINST", "AGAINST", "FAVOR"])
+    >>> clf.predict({"text": ["ban them now"], "target": ["phones"]})
+    ['FAVOR']
     """
 
     def __init__(
@@ -137,17 +153,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Any) -> np.ndarray:
         """Linear scores per class (after calibration)."""
         check_is_fitted(self, "predictor_")
-        return self.predictor_.decision_function(*_args(self.split_input(X)))
+        return self.predictor_.decision_function(*self.split_input(X))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probabilities, shape (n_texts, n_classes), columns in ``classes_`` order."""
         check_is_fitted(self, "predictor_")
-        return self.predictor_.predict_proba(*_args(self.split_input(X)))
+        return self.predictor_.predict_proba(*self.split_input(X))
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable label of each text."""
         check_is_fitted(self, "predictor_")
-        return np.asarray(self.predictor_.predict(*_args(self.split_input(X))), dtype=object)
+        return np.asarray(self.predictor_.predict(*self.split_input(X)), dtype=object)
 
     def save(self, path: str) -> None:
         """Write the fitted model to ``path`` in stance's safe format (see :func:`stance.load`)."""
@@ -160,13 +176,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The texts of ``X`` and, with ``target_column``, the target of each (``None`` where it has none)."""
         if self.target_column is None:
             return as_texts(X), None
-        if isinstance(X, str) or not hasattr(X, "__getitem__"):
+        if not isinstance(X, Mapping) and not hasattr(X, "columns"):
             raise TypeError(f"with target_column set, X must be a DataFrame or a mapping of columns, not {type(X).__name__}")
-        try:
-            texts, targets = X[self.text_column], X[self.target_column]
-        except (KeyError, IndexError, TypeError):
-            raise KeyError(f"X needs the columns {self.text_column!r} (texts) and {self.target_column!r} (targets)") from None
-        return as_texts(texts), as_targets(targets)
+        if self.text_column not in X or self.target_column not in X:
+            raise KeyError(f"X needs the columns {self.text_column!r} (texts) and {self.target_column!r} (targets)")
+        return as_texts(X[self.text_column]), as_targets(X[self.target_column])
 
     def make_features(self) -> FeatureUnion:
         """The unfitted union of TF-IDF blocks this estimator's parameters describe."""
@@ -256,7 +270,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Sequence[Any]) -> "SparseLogisticRegression":
         """Fit on the used columns; ``coef_`` is zero elsewhere."""
         X = sp.csr_matrix(X)
-        y = np.asarray(y, dtype=object)
+        y = np.asarray(y)
         used = np.unique(X.indices)
         coef, self.intercept_, self.classes_ = self._fit_used(X[:, used], y)
         self.coef_ = np.zeros((len(coef), X.shape[1]))
@@ -274,7 +288,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         for positive in classes[1:] if len(classes) == 2 else classes:
             is_positive = y == positive
             ratio = self._log_count_ratio(present, is_positive)
-            model = logistic_regression(self.C, self.class_weight, self.max_iter, self.tol).fit(X.multiply(ratio).tocsr(), is_positive)
+            model = logistic_regression(self.C, self.class_weight, self.max_iter, self.tol)
+            model.fit(X.multiply(ratio).tocsr(), is_positive)
             coef.append(model.coef_[0] * ratio)
             intercept.append(model.intercept_[0])
         return np.vstack(coef), np.asarray(intercept), classes
@@ -351,21 +366,3 @@ def as_texts(X: Any) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"text at position {i} is {type(text).__name__}, not str")
     return texts
-
-
-def as_targets(values: Any) -> list[str | None]:
-    """Target names as stripped strings; a missing value (None, NaN, pandas NA, empty) becomes ``None``: no target."""
-    if isinstance(values, str):
-        raise TypeError("expected a sequence of targets, got a single str; wrap it in a list")
-    return [_target_name(value) for value in values]
-
-
-def _target_name(value: Any) -> str | None:
-    """One target as a stripped string, or ``None`` for a missing value."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, float) and value != value):
-        return None
-    return str(value).strip() or None
-
-
-def _args(split):  # TEMPORARY until predictor supports targets
-    return split if split[1] is not None else split[:1]

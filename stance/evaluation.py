@@ -110,7 +110,8 @@ def check_positive_labels(positive_labels: Sequence[str] | None, labels: Sequenc
         return default_positive_labels(labels)
     unknown = [label for label in positive_labels if label not in labels]
     if unknown or not positive_labels:
-        raise StanceInputError(f"positive labels must be some of the labels ({', '.join(labels)}); got {', '.join(positive_labels) or 'none'}")
+        raise StanceInputError(f"positive labels must be some of the labels ({', '.join(labels)}); "
+                               f"got {', '.join(positive_labels) or 'none'}")
     return list(positive_labels)
 
 
@@ -153,7 +154,7 @@ def evaluate(data: str | os.PathLike[str] | LabelledData, model: Any = None, tex
         notes.append(f"left out {len(data.labels) - len(keep)} row(s) whose label the model does not know: {', '.join(unknown)}")
     texts = [data.texts[i] for i in keep]
     targets = [data.extra[target_column][i] or None for i in keep] if target_column else None
-    return build_report(texts, [data.labels[i] for i in keep], predictor.predict_proba(texts, *([targets] if targets else [])), predictor.classes_,
+    return build_report(texts, [data.labels[i] for i in keep], predictor.predict_proba(texts, targets), predictor.classes_,
                         worst, notes, positive_labels)
 
 

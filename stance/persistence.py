@@ -1,7 +1,8 @@
 """Saving and loading models in a format whose loading cannot run code, written atomically.
 
 A stance model file is a NumPy ``.npz`` archive of plain arrays (vocabulary as JSON text, IDF weights,
-coefficients) read with ``allow_pickle=False``, so a model from a stranger is data, never code. Pickle and joblib
+coefficients; for a model trained with targets, their names in the manifest and their intercepts) read with
+``allow_pickle=False``, so a model from a stranger is data, never code. Pickle and joblib
 files load only when the caller vouches for them with ``trusted=True``.
 """
 
@@ -186,7 +187,11 @@ def predictor_to_arrays(predictor: StancePredictor, metadata: dict[str, Any]) ->
         ],
         "metadata": metadata,
     }
+    if predictor.targets:  # absent for a model without targets, so such files stay exactly as before
+        manifest["targets"] = list(predictor.targets)
     arrays = {"manifest": _to_json_array(manifest), "coef": predictor.coef, "intercept": predictor.intercept}
+    if predictor.targets:
+        arrays["target_intercept"] = predictor.target_intercept
     for i, block in enumerate(predictor.blocks):
         terms = sorted(block.vocabulary, key=block.vocabulary.__getitem__)
         arrays[f"vocabulary_{i}"] = _to_json_array(terms)
@@ -211,7 +216,10 @@ def _load_npz(path: Path) -> StancePredictor:
                 )
                 for i, spec in enumerate(manifest["blocks"])
             ]
-            predictor = StancePredictor(manifest["classes"], blocks, _finite(archive["coef"], 2), _finite(archive["intercept"], 1))
+            targets = _target_names(manifest.get("targets", []))
+            target_intercept = _finite(archive["target_intercept"], 2) if targets else None
+            predictor = StancePredictor(manifest["classes"], blocks, _finite(archive["coef"], 2), _finite(archive["intercept"], 1),
+                                        targets, target_intercept)
     except StanceInputError:
         raise
     except (KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
@@ -232,6 +240,13 @@ def _vocabulary(terms: Any) -> dict[str, int]:
     if not isinstance(terms, list) or not all(isinstance(term, str) for term in terms) or len(set(terms)) != len(terms):
         raise ValueError("a vocabulary is not a list of distinct strings")
     return {term: j for j, term in enumerate(terms)}
+
+
+def _target_names(targets: Any) -> list[str]:
+    """The stored target names: a list of distinct, non-empty strings."""
+    if not isinstance(targets, list) or not all(isinstance(t, str) and t for t in targets) or len(set(targets)) != len(targets):
+        raise ValueError("the targets are not a list of distinct names")
+    return targets
 
 
 def _finite(array: np.ndarray, ndim: int) -> np.ndarray:

@@ -5,13 +5,16 @@ computing the same features and scores directly from the fitted vocabulary, IDF 
 identical probabilities in a fraction of the time, and lets the shipped model load without importing
 scikit-learn. Texts are analysed in Python (``char_wb`` n-gram ids cached per word); counting, TF-IDF weighting and
 scoring run on whole batches in NumPy.
+
+A model trained with targets has, besides the weights shared by every target, one block of weights (and an
+intercept) per target: a text about a known target adds its target's block to the shared score.
 """
 
 from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -108,25 +111,47 @@ class StancePredictor:
         Labels in the model's order; every probability vector follows it.
     blocks : list of FeatureBlock
         Feature blocks whose columns are stacked left to right.
-    coef : ndarray of shape (n_classes, n_features), or (1, n_features) for two classes
-    intercept : ndarray of shape (n_classes,) or (1,)
+    coef : ndarray of shape (n_scores, n_features * (1 + n_targets))
+        One row per class, or one row for two classes. The first ``n_features`` columns are shared by every target;
+        target ``t`` has the block of ``n_features`` columns that starts at ``n_features * (1 + t)``.
+    intercept : ndarray of shape (n_scores,)
+    targets : sequence of str, optional
+        The targets seen in training, in the order of their coefficient blocks (none: a model without targets).
+    target_intercept : ndarray of shape (n_targets, n_scores), optional
+        What each target adds to ``intercept`` (default: zeros).
+
+    Notes
+    -----
+    A text whose target is not among ``targets`` (or that has none) is scored with the shared weights and
+    ``intercept`` only: what the model learned from every target is its best guess for a new one.
     """
 
-    def __init__(self, classes: Sequence[str], blocks: list[FeatureBlock], coef: np.ndarray, intercept: np.ndarray):
+    def __init__(self, classes: Sequence[str], blocks: list[FeatureBlock], coef: np.ndarray, intercept: np.ndarray,
+                 targets: Sequence[str] | None = None, target_intercept: np.ndarray | None = None):
         self.classes_ = np.asarray(list(classes), dtype=object)
         self.blocks = blocks
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.targets = [str(target) for target in targets or ()]
+        n_scores = len(self.coef)
+        self.target_intercept = (np.zeros((len(self.targets), n_scores)) if target_intercept is None
+                                 else np.asarray(target_intercept, dtype=np.float64))
         self._terms: list[str] | None = None
         sizes = [b.n_features for b in blocks]
-        if self.coef.shape[1] != sum(sizes):
+        n_features = sum(sizes)
+        if self.coef.shape[1] != n_features * (1 + len(self.targets)):
             raise ValueError("coefficients and feature blocks disagree on the number of features")
+        if self.target_intercept.shape != (len(self.targets), n_scores) or len(set(self.targets)) != len(self.targets):
+            raise ValueError("targets and their intercepts disagree, or a target is named twice")
         starts = np.cumsum([0, *sizes]).tolist()
         self._packers = [_ColumnPacker(block, start) for block, start in zip(blocks, starts)]
-        # One row per column: its block, IDF weight and coefficients, gathered with one random access per n-gram.
+        # One row per column: its block, IDF weight and shared coefficients, gathered with one random access per n-gram.
         self._columns = np.column_stack([np.repeat(np.arange(len(blocks), dtype=np.float64), sizes),
-                                         np.concatenate([b.idf for b in blocks]), self.coef.T])
+                                         np.concatenate([b.idf for b in blocks]), self.coef[:, :n_features].T])
         self._sublinear = np.repeat([b.sublinear_tf for b in blocks], sizes)
+        # Row t * n_features + column: target t's coefficients of that column.
+        self._target_coef = np.ascontiguousarray(self.coef[:, n_features:].T)
+        self._target_position = {target: t for t, target in enumerate(self.targets)}
 
     @property
     def n_features(self) -> int:
@@ -135,7 +160,8 @@ class StancePredictor:
 
     def __reduce__(self) -> tuple:
         """Pickle the model itself; lookup tables and word caches are rebuilt on loading."""
-        return StancePredictor, (list(self.classes_), self.blocks, self.coef, self.intercept)
+        return StancePredictor, (list(self.classes_), self.blocks, self.coef, self.intercept, self.targets,
+                                 self.target_intercept)
 
     def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sparse TF-IDF rows of ``texts`` as coordinate arrays (row ids, column ids, values).
@@ -184,30 +210,54 @@ class StancePredictor:
         tf += 1.0
         return tf if all(sublinear) else np.where(self._sublinear[cols], tf, counts)
 
-    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+    def decision_function(self, texts: Sequence[str], targets: Sequence[Any] | None = None) -> np.ndarray:
         """Linear scores, shape (n_texts, n_classes), or (n_texts,) for a two-class model, as scikit-learn.
 
-        Long lists are scored :data:`SCORE_BATCH` texts at a time, which bounds the memory scoring needs.
+        ``targets``: each text's target, for a model trained with targets (a target it has not seen, or none,
+        scores with the shared weights only; a model without targets ignores them). Long lists are scored
+        :data:`SCORE_BATCH` texts at a time, which bounds the memory scoring needs.
         """
         if len(texts) > SCORE_BATCH:
-            batches = (texts[i : i + SCORE_BATCH] for i in range(0, len(texts), SCORE_BATCH))
-            return np.concatenate([self.decision_function(batch) for batch in batches])
-        rows, _, values, columns = self._weighted_terms(texts)
+            parts = [slice(i, i + SCORE_BATCH) for i in range(0, len(texts), SCORE_BATCH)]
+            return np.concatenate([self.decision_function(texts[part], None if targets is None else targets[part])
+                                   for part in parts])
+        rows, cols, values, columns = self._weighted_terms(texts)
+        index = self.target_index(targets, len(texts))
+        if index is not None:
+            self._add_target_coefs(index[rows], cols, columns[:, 2:])
         scores = np.zeros((len(texts), len(self.coef)))  # a text without known n-grams scores the intercept
         if len(rows):  # entries are grouped by row: sum each row's run, the same way however texts are batched
             starts = np.concatenate(([True], rows[1:] != rows[:-1])).nonzero()[0] if len(texts) > 1 else _FIRST
             columns *= values[:, np.newaxis]
             scores[rows[starts]] = np.add.reduceat(columns, starts, axis=0)[:, 2:]
         scores += self.intercept
+        if index is not None:
+            known = index >= 0
+            scores[known] += self.target_intercept[index[known]]
         return scores[:, 0] if len(self.coef) == 1 else scores
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities, shape (n_texts, n_classes), columns in ``classes_`` order."""
-        return scores_to_proba(self.decision_function(texts))
+    def target_index(self, targets: Sequence[Any] | None, n_texts: int) -> np.ndarray | None:
+        """Each text's position in :attr:`targets` (-1: unseen or none), or ``None`` when targets change nothing."""
+        if targets is None or not self.targets:
+            return None
+        if isinstance(targets, str) or len(targets) != n_texts:
+            got = "a str" if isinstance(targets, str) else len(targets)
+            raise ValueError(f"expected one target per text ({n_texts}), got {got}")
+        position = self._target_position
+        return np.asarray([position.get(target, -1) for target in as_targets(targets)], dtype=np.int64)
 
-    def predict(self, texts: Sequence[str]) -> list[str]:
+    def _add_target_coefs(self, entry_target: np.ndarray, cols: np.ndarray, coefs: np.ndarray) -> None:
+        """Add, in place, to each entry's shared coefficients those of its text's target (where the model knows it)."""
+        known = entry_target >= 0
+        coefs[known] += self._target_coef[entry_target[known] * self.n_features + cols[known]]
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[Any] | None = None) -> np.ndarray:
+        """Probabilities, shape (n_texts, n_classes), columns in ``classes_`` order (targets: :meth:`decision_function`)."""
+        return scores_to_proba(self.decision_function(texts, targets))
+
+    def predict(self, texts: Sequence[str], targets: Sequence[Any] | None = None) -> list[str]:
         """The most probable label of each text."""
-        return self.labels(self.predict_proba(texts))
+        return self.labels(self.predict_proba(texts, targets))
 
     def labels(self, proba: np.ndarray) -> list[str]:
         """The most probable label of each row of probabilities (the first one on a tie, as scikit-learn)."""
@@ -225,19 +275,40 @@ class StancePredictor:
             self._terms = terms
         return self._terms[column]
 
-    def contributions(self, text: str, label_index: int) -> list[tuple[str, float]]:
-        """Each present n-gram's push toward ``label_index`` relative to the other labels, largest first."""
-        _, cols, vals = self.features([text])
-        if self.coef.shape[0] == 1:
+    def contributions(self, text: str, label_index: int, target: str | None = None) -> list[tuple[str, float]]:
+        """Each present n-gram's push toward ``label_index`` relative to the other labels, largest first.
+
+        With the ``target`` of a model trained with targets, each push includes that target's weights.
+        """
+        rows, cols, vals, columns = self._weighted_terms([text])
+        coefs = columns[:, 2:]
+        index = self.target_index([target], 1)
+        if index is not None:
+            self._add_target_coefs(index[rows], cols, coefs)
+        if coefs.shape[1] == 1:
             sign = 1.0 if label_index == 1 else -1.0
-            weights = sign * self.coef[0, cols]
+            weights = sign * coefs[:, 0]
         else:
-            weights = self.coef[label_index, cols] - self.coef[:, cols].mean(axis=0)
+            weights = coefs[:, label_index] - coefs.mean(axis=1)
         pushes: dict[str, float] = {}
         for column, push in zip(cols.tolist(), (vals * weights).tolist()):
             name = self.term(column)
             pushes[name] = pushes.get(name, 0.0) + push
         return sorted(pushes.items(), key=lambda item: -item[1])
+
+
+def as_targets(values: Sequence[Any]) -> list[str | None]:
+    """Target names as stripped strings; a missing value (None, NaN, pandas NA, empty) becomes ``None``: no target."""
+    if isinstance(values, str):
+        raise TypeError("expected a sequence of targets, got a single str; wrap it in a list")
+    return [_target_name(value) for value in values]
+
+
+def _target_name(value: Any) -> str | None:
+    """One target as a stripped string, or ``None`` for a missing value."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, float) and value != value):
+        return None
+    return str(value).strip() or None
 
 
 def scores_to_proba(scores: np.ndarray) -> np.ndarray:

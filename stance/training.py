@@ -102,9 +102,9 @@ def fit_with_report(data: LabelledData, group_column: str | None = None, n_split
         uncalibrated = StanceClassifier(**{**params, **columns, "temperature": 1.0})
         scores = out_of_fold(uncalibrated, X, data.labels, groups, n_splits, random_state, method="decision_function")
     temperature = fit_temperature(scores, data.labels) if params.get("temperature", "auto") == "auto" else params["temperature"]
-    notes = [*data.warnings, f"{n_splits}-fold {'grouped ' if groups else ''}cross-validation"
-             + (f" of the settings chosen by the search ({len(selection.candidates)} tried; their score is slightly optimistic)" if selection else "")
-             + f", probabilities calibrated with temperature {temperature:.2f}"]
+    searched = f" of the settings the search chose among {len(selection.candidates)} (so slightly optimistic)" if selection else ""
+    notes = [*data.warnings, f"{n_splits}-fold {'grouped ' if groups else ''}cross-validation{searched}, "
+             f"probabilities calibrated with temperature {temperature:.2f}"]
     if target_column:
         notes.append(f"targets ({target_column}): {len({t for t in targets if t})} seen in training; "
                      "texts about other targets are scored by the part of the model shared by all targets")

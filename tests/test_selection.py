@@ -166,7 +166,7 @@ def test_train_searches_by_default_and_reports_the_search(small, write_csv):
     assert report.selection["metric"] == "f_avg" and len(report.selection["candidates"]) > 1
     assert {k: model.get_params()[k] for k in report.selection["params"]} == report.selection["params"]
     assert report.selection["score"] == pytest.approx(report.f_avg)
-    assert any("chosen by the search" in note for note in report.notes)
+    assert any("the search chose among" in note for note in report.notes)
     json.dumps(report.to_dict())
     _, plain = stance.train(path, n_splits=3, time_budget=0)
     assert plain.selection is None

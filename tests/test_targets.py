@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -155,6 +156,13 @@ def test_save_and_load_keep_the_targets(model, test_frame, tmp_path):
     assert model_metadata(path) == {}
 
 
+def test_pickling_keeps_the_targets(model, test_frame):
+    copy = pickle.loads(pickle.dumps(model.predictor_))
+    texts, targets = test_frame["text"].tolist(), test_frame["target"].tolist()
+    assert copy.targets == model.targets_
+    np.testing.assert_array_equal(copy.predict_proba(texts, targets), model.predict_proba(test_frame))
+
+
 def test_files_without_targets_are_unchanged(tiny_model):
     arrays = predictor_to_arrays(tiny_model.predictor_, {})
     assert "target_intercept" not in arrays
@@ -184,8 +192,9 @@ def test_train_from_csv_with_a_target_column(test_frame):
 
 def test_one_text_may_take_different_stances_toward_different_targets(write_csv):
     rows = [["text", "target", "label"]]
-    rows += [[f"ban it now {i}", "phones", "FAVOR"] for i in range(4)] + [[f"ban it now {i}", "reactors", "AGAINST"] for i in range(4)]
-    rows += [[f"keep it going {i}", "phones", "AGAINST"] for i in range(4)] + [[f"keep it going {i}", "reactors", "FAVOR"] for i in range(4)]
+    for i in range(4):
+        rows += [[f"ban it now {i}", "phones", "FAVOR"], [f"ban it now {i}", "reactors", "AGAINST"],
+                 [f"keep it going {i}", "phones", "AGAINST"], [f"keep it going {i}", "reactors", "FAVOR"]]
     path = write_csv(rows)
     with pytest.raises(StanceInputError, match="same text has different labels"):
         stance.train(path, search=False, n_splits=2)
@@ -230,6 +239,8 @@ def test_command_line_predict_needs_the_target_column(capsys, model, tmp_path):
     assert "--target-column needs --input" in capsys.readouterr().err
     assert main(["predict", "--model", str(model_path), "Nuclear keeps the lights on"]) == 0
     assert "stance predict: warning: this model was trained with targets" in capsys.readouterr().err
+    assert main(["evaluate", str(DATA / "test.csv"), "--model", str(model_path)]) == 0
+    assert "stance evaluate: warning: this model was trained with targets" in capsys.readouterr().err
 
 
 def test_scoring_a_csv_with_targets_is_the_same_serial_or_parallel(model, tmp_path):

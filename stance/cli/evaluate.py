@@ -16,6 +16,7 @@ import argparse
 import json
 
 from stance.cli import report_warnings
+from stance.cli.predict import warn_without_targets
 from stance.cli.train import label_list
 
 
@@ -38,11 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read and check the CSV, evaluate, and print the report."""
+    from stance.api import resolve_model
     from stance.data import read_labelled_csv
     from stance.evaluation import evaluate
     from stance.persistence import load
 
-    model = load(args.model, trusted=args.trusted) if args.model else None
+    model = resolve_model(load(args.model, trusted=args.trusted) if args.model else None)
+    warn_without_targets(args, model)
     data = read_labelled_csv(args.csv, args.text_column, args.label_column, delimiter=args.delimiter,
                              drop_invalid=args.drop_invalid, key_columns=(args.target_column,) if args.target_column else ())
     report_warnings(args, data.warnings)

@@ -5,6 +5,7 @@ examples:
   stance predict --explain "This is not a betrayal of Ukraine"
   cat quotes.txt | stance predict --json
   stance predict --input quotes.csv --column text --output scored.csv
+  stance predict --input tweets.csv --column text --target-column target --model tweets.npz --output scored.csv
   stance predict --input 'archive/*.parquet' --column text --output scored/ --scheduler tcp://host:8786
 """
 
@@ -16,6 +17,7 @@ import os
 import sys
 from typing import Iterable
 
+from stance.cli import say
 from stance.errors import StanceInputError
 
 
@@ -32,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        "added. A quoted glob of CSV or Parquet files, a .parquet file or a folder is scored on Dask into a "
                        "Parquet folder (pip install 'stance-classifier[dask]')")
     files.add_argument("--column", default="text", help="column holding the quotes (default: text)")
+    files.add_argument("--target-column", help="column naming each text's target, for a model trained with targets "
+                       "(a target the model has not seen, or an empty cell, is scored by what all targets share)")
     files.add_argument("--output", metavar="PATH", help="where to write the scored CSV (required with --input); with Dask, "
                        "a new folder of Parquet files")
     files.add_argument("--overwrite-columns", action="store_true", help="replace prediction columns the input already has")
@@ -45,13 +49,23 @@ def run(args: argparse.Namespace) -> int:
     """Classify the quotes and print or write the results."""
     if args.output and not args.input:
         raise StanceInputError(f"{args.output}: --output needs --input, the CSV to score")
+    if args.target_column and not args.input:
+        raise StanceInputError("--target-column needs --input, the CSV whose rows name their targets")
     predictor = _load_model(args.model, args.trusted)
+    warn_without_targets(args, predictor)
     if args.input:
         return _predict_file(predictor, args)
     texts = args.texts or _stdin_lines()
     for text in texts:
         print(_describe(predictor, text, args))
     return 0
+
+
+def warn_without_targets(args: argparse.Namespace, predictor) -> None:
+    """Say so when a model trained with targets is used without ``--target-column``: it then ignores them."""
+    if predictor.targets and not args.target_column:
+        say(args, "warning", "this model was trained with targets; without --target-column every text is scored as "
+                             "if its target were unknown")
 
 
 def _load_model(path: str | None, trusted: bool):
@@ -100,9 +114,11 @@ def _predict_file(predictor, args: argparse.Namespace) -> int:
         raise StanceInputError(f"{args.input}: quotes given with --input ({args.texts[0]!r}...); if the shell expanded a glob, "
                                "quote it: --input 'archive/*.parquet'")
     if _on_dask(args):
+        if args.target_column:
+            raise StanceInputError(f"{args.input}: --target-column works with one CSV file, not yet on Dask")
         return _predict_files(predictor, args)
     rows = predict_csv(predictor, args.input, args.output, args.column, overwrite_columns=args.overwrite_columns,
-                       delimiter=args.delimiter, n_jobs=args.jobs, progress=sys.stderr)
+                       delimiter=args.delimiter, n_jobs=args.jobs, progress=sys.stderr, target_column=args.target_column)
     print(f"wrote {rows:,} rows to {args.output}", file=sys.stderr)
     return 0
 

@@ -38,13 +38,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip rows with an empty text or label, or whose text also has another label, instead of stopping")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     parser.add_argument("--time-budget", type=float, default=DEFAULT_TIME_BUDGET, metavar="SECONDS",
-                        help=f"seconds for the search of settings (default: {DEFAULT_TIME_BUDGET:g}; 0: no search, the default recipe)")
+                        help=f"seconds for the search of settings (default: {DEFAULT_TIME_BUDGET:g}; "
+                             "0: no search, the default recipe)")
     parser.add_argument("--metric", choices=METRICS, default="macro_f1",
                         help="what the search maximises: macro_f1 (default) or f_avg, the mean F1 of --positive-labels")
     parser.add_argument("--positive-labels", metavar="A,B", type=label_list,
                         help="labels F_avg averages (default: every label but none/neutral)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the folds and the model (default: 0); same data, same seed: same model")
-    parser.add_argument("--C", type=float, default=None, help="inverse regularisation strength (default: searched; 10 without search)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the folds and the model (default: 0); same data, same seed: same model")
+    parser.add_argument("--C", type=float, default=None,
+                        help="inverse regularisation strength (default: searched; 10 without search)")
 
 
 def run(args: argparse.Namespace) -> int:
