@@ -39,6 +39,7 @@ SHIPPED_PARAMS: dict[str, Any] = {
     "C": 10.0,
     "class_weight": "balanced",
     "temperature": "auto",
+    "negation": True,
 }
 
 

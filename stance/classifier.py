@@ -22,9 +22,9 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from stance.predictor import FeatureBlock, StancePredictor, as_targets, scores_to_proba
-from stance.text import SOCIAL_TOKEN_PATTERN, WORD_TOKEN_PATTERN, normalize_social
+from stance.text import SOCIAL_TOKEN_PATTERN, WORD_TOKEN_PATTERN, preprocessor
 
-FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "char_analyzer", "sublinear_tf", "min_df", "social")
+FEATURE_PARAMS = ("word_ngram_range", "char_ngram_range", "char_analyzer", "sublinear_tf", "min_df", "social", "negation")
 """The parameters that change the TF-IDF features (the others only change the linear model)."""
 
 
@@ -52,6 +52,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         it from 3-fold out-of-fold scores; a number fixes it (1.0: no calibration).
     social : bool, default=False
         Replace URLs, squash repeated letters and keep ``#hashtags``/``@mentions`` as tokens.
+    negation : bool, default=True
+        Mark the words after a negation up to the next punctuation mark in the word n-grams ("not a betrayal"
+        gives ``neg_betrayal``), so a rebuttal does not read like the charge it rebuts.
     max_iter : int, default=2000
         Iterations for the solver.
     random_state : int, default=0
@@ -107,6 +110,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         temperature: str | float = "auto",
         social: bool = False,
+        negation: bool = True,
         max_iter: int = 2000,
         random_state: int = 0,
         text_column: str = "text",
@@ -123,6 +127,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.temperature = temperature
         self.social = social
+        self.negation = negation
         self.max_iter = max_iter
         self.random_state = random_state
         self.text_column = text_column
@@ -186,14 +191,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The unfitted union of TF-IDF blocks this estimator's parameters describe."""
         blocks = []
         common = dict(sublinear_tf=self.sublinear_tf, min_df=self.min_df, dtype=np.float64)
-        if self.social:
-            common["preprocessor"] = normalize_social
         if self.word_ngram_range is not None:
             pattern = SOCIAL_TOKEN_PATTERN if self.social else WORD_TOKEN_PATTERN
-            word = TfidfVectorizer(analyzer="word", ngram_range=tuple(self.word_ngram_range), token_pattern=pattern, **common)
+            word = TfidfVectorizer(analyzer="word", ngram_range=tuple(self.word_ngram_range), token_pattern=pattern,
+                                   preprocessor=preprocessor(self.social, self.negation), **common)
             blocks.append(("word", word))
         if self.char_ngram_range is not None:
-            char = TfidfVectorizer(analyzer=self.char_analyzer, ngram_range=tuple(self.char_ngram_range), **common)
+            char = TfidfVectorizer(analyzer=self.char_analyzer, ngram_range=tuple(self.char_ngram_range),
+                                   preprocessor=preprocessor(self.social), **common)
             blocks.append(("char", char))
         if not blocks:
             raise ValueError("word_ngram_range and char_ngram_range cannot both be None")
@@ -232,8 +237,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 idf=vec.idf_.astype(np.float64),
                 sublinear_tf=vec.sublinear_tf,
                 social=self.social,
+                negation=self.negation and name == "word",
             )
-            for _, vec in pipeline[0].transformer_list
+            for name, vec in pipeline[0].transformer_list
         ]
         model = pipeline[1]
         if not self.targets_:

@@ -182,7 +182,8 @@ def predictor_to_arrays(predictor: StancePredictor, metadata: dict[str, Any]) ->
         "format_version": FORMAT_VERSION,
         "classes": [str(c) for c in predictor.classes_],
         "blocks": [
-            {"analyzer": b.analyzer, "ngram_range": list(b.ngram_range), "sublinear_tf": b.sublinear_tf, "social": b.social}
+            {"analyzer": b.analyzer, "ngram_range": list(b.ngram_range), "sublinear_tf": b.sublinear_tf, "social": b.social,
+             "negation": b.negation}
             for b in predictor.blocks
         ],
         "metadata": metadata,
@@ -213,6 +214,7 @@ def _load_npz(path: Path) -> StancePredictor:
                     idf=_finite(archive[f"idf_{i}"], 1),
                     sublinear_tf=bool(spec["sublinear_tf"]),
                     social=bool(spec["social"]),
+                    negation=bool(spec.get("negation", False)),
                 )
                 for i, spec in enumerate(manifest["blocks"])
             ]

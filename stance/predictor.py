@@ -36,12 +36,13 @@ class FeatureBlock:
     idf: np.ndarray
     sublinear_tf: bool = True
     social: bool = False
+    negation: bool = False
     analyze: Callable[[str], list[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.ngram_range = (int(self.ngram_range[0]), int(self.ngram_range[1]))
         self.idf = np.asarray(self.idf, dtype=np.float64)
-        self.analyze = build_analyzer(self.analyzer, self.ngram_range, self.social)
+        self.analyze = build_analyzer(self.analyzer, self.ngram_range, self.social, self.negation)
 
     @property
     def n_features(self) -> int:
@@ -50,7 +51,8 @@ class FeatureBlock:
 
     def __reduce__(self) -> tuple:
         """Pickle the fitted fields only; the analyzer is rebuilt from them."""
-        return FeatureBlock, (self.analyzer, self.ngram_range, self.vocabulary, self.idf, self.sublinear_tf, self.social)
+        return FeatureBlock, (self.analyzer, self.ngram_range, self.vocabulary, self.idf, self.sublinear_tf, self.social,
+                              self.negation)
 
 
 class _WordColumns(dict):
@@ -80,7 +82,7 @@ class _ColumnPacker:
         self.block, self.offset = block, offset
         self.pack: Callable[[str], bytes] = self._pack_text
         if block.analyzer == "char_wb":
-            self.preprocess = preprocessor(block.social)
+            self.preprocess = preprocessor(block.social, block.negation)
             self.words = _WordColumns(self._pack_word)
             self.pack = self._pack_by_word
 

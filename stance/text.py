@@ -15,6 +15,9 @@ ANALYZERS = ("word", "char", "char_wb")
 _WHITE_SPACES = re.compile(r"\s\s+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _REPEATS = re.compile(r"(\w)\1{2,}")
+_NEGATOR = re.compile(r"^(?:not|no|never|nothing|nobody|none|neither|nor|cannot|without|hardly)\W*$|n['’]t\W*$")
+_SCOPE_END = re.compile(r"[.,;:!?]$")
+_WORD_START = re.compile(r"\b(?=\w\w)")
 
 
 def normalize_social(text: str) -> str:
@@ -22,9 +25,37 @@ def normalize_social(text: str) -> str:
     return _REPEATS.sub(r"\1\1", _URL.sub(" httpurl ", text.lower()))
 
 
-def preprocessor(social: bool = False) -> Callable[[str], str]:
-    """What TfidfVectorizer does to a text before analysis: lower-case it, or :func:`normalize_social` it."""
-    return normalize_social if social else str.lower
+def mark_negation(text: str) -> str:
+    """Prefix ``neg_`` to the words after a negation up to the next punctuation mark or "but" ("not a betrayal" ->
+    "not a neg_betrayal"), so word n-grams tell a rebuttal from a charge: the classic negation scope of sentiment
+    analysis."""
+    marked, in_scope = [], False
+    for token in text.split():
+        in_scope = in_scope and token != "but"
+        marked.append(_WORD_START.sub("neg_", token) if in_scope else token)
+        in_scope = (in_scope or bool(_NEGATOR.search(token))) and not _SCOPE_END.search(token)
+    return " ".join(marked)
+
+
+def lower_negated(text: str) -> str:
+    """Lower-case, then :func:`mark_negation`."""
+    return mark_negation(text.lower())
+
+
+def social_negated(text: str) -> str:
+    """:func:`normalize_social`, then :func:`mark_negation`."""
+    return mark_negation(normalize_social(text))
+
+
+_PREPROCESSORS: dict[tuple[bool, bool], Callable[[str], str]] = {
+    (False, False): str.lower, (True, False): normalize_social, (False, True): lower_negated, (True, True): social_negated,
+}
+
+
+def preprocessor(social: bool = False, negation: bool = False) -> Callable[[str], str]:
+    """What TfidfVectorizer does to a text before analysis: lower-case it (or :func:`normalize_social` it), and with
+    ``negation`` mark the words in the scope of a negation. Module-level functions, so estimators pickle."""
+    return _PREPROCESSORS[social, negation]
 
 
 def word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
@@ -62,12 +93,14 @@ def split_words(text: str) -> list[str]:
     return text.split()
 
 
-def build_analyzer(analyzer: str, ngram_range: tuple[int, int], social: bool = False) -> Callable[[str], list[str]]:
+def build_analyzer(analyzer: str, ngram_range: tuple[int, int], social: bool = False,
+                   negation: bool = False) -> Callable[[str], list[str]]:
     """Return a function text -> n-grams that matches ``TfidfVectorizer(analyzer=..., ngram_range=...)``.
 
-    ``social`` applies :func:`normalize_social` and keeps ``#hashtags`` and ``@mentions`` as word tokens.
+    ``social`` applies :func:`normalize_social` and keeps ``#hashtags`` and ``@mentions`` as word tokens;
+    ``negation`` applies :func:`mark_negation` (the classifier uses it for word n-grams only).
     """
-    preprocess = preprocessor(social)
+    preprocess = preprocessor(social, negation)
     ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
     if analyzer == "word":
         find_tokens = re.compile(SOCIAL_TOKEN_PATTERN if social else WORD_TOKEN_PATTERN).findall

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copyreg
 import errno
 import io
 import json
@@ -78,19 +77,7 @@ def test_the_malicious_pickle_really_would_run_code(tmp_path):
     assert target.exists()
 
 
-@pytest.fixture
-def picklable(monkeypatch):
-    """Let FeatureBlock be pickled (its analyzer is a closure) by rebuilding it from its fields.
-
-    Only needed until ``FeatureBlock`` defines its own pickling; harmless after that.
-    """
-    def rebuild(block):
-        return FeatureBlock, (block.analyzer, block.ngram_range, block.vocabulary, block.idf, block.sublinear_tf, block.social)
-
-    monkeypatch.setitem(copyreg.dispatch_table, FeatureBlock, rebuild)
-
-
-def test_trusted_joblib_and_pickle_files_load(tiny_model, tmp_path, picklable):
+def test_trusted_joblib_and_pickle_files_load(tiny_model, tmp_path):
     joblib.dump(tiny_model, tmp_path / "m.joblib")
     (tmp_path / "m.pkl").write_bytes(pickle.dumps(tiny_model))
     for name in ("m.joblib", "m.pkl"):
@@ -107,7 +94,7 @@ def test_a_trusted_file_that_is_not_a_model_is_a_clear_error(tmp_path):
         load(tmp_path / "junk.bin", trusted=True)
 
 
-def test_a_pickle_from_another_scikit_learn_gives_one_clear_warning(tiny_model, tmp_path, monkeypatch, picklable):
+def test_a_pickle_from_another_scikit_learn_gives_one_clear_warning(tiny_model, tmp_path, monkeypatch):
     """scikit-learn's InconsistentVersionWarning (one per estimator) becomes one warning saying what to do."""
     with monkeypatch.context() as patch:
         patch.setattr(sklearn.base, "__version__", "0.99.0")

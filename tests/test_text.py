@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from stance.text import SOCIAL_TOKEN_PATTERN, build_analyzer, normalize_social, split_words
+from stance.text import SOCIAL_TOKEN_PATTERN, build_analyzer, mark_negation, normalize_social, preprocessor, split_words
 
 ALL_WHITESPACE = "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
 AWKWARD_TEXTS = [
@@ -55,13 +55,11 @@ CONFIGS = [
 TEXTS = st.text(alphabet=st.sampled_from(string.ascii_letters[:8] + " \t\n#@é🇺_.-" + ALL_WHITESPACE[:8]), max_size=40)
 
 
-def sklearn_analyzer(analyzer: str, ngram_range: tuple[int, int], social: bool):
+def sklearn_analyzer(analyzer: str, ngram_range: tuple[int, int], social: bool, negation: bool = False):
     """scikit-learn's analyzer, configured as StanceClassifier configures it."""
-    options = {}
-    if social:
-        options["preprocessor"] = normalize_social
-        if analyzer == "word":
-            options["token_pattern"] = SOCIAL_TOKEN_PATTERN
+    options = {"preprocessor": preprocessor(social, negation)}
+    if social and analyzer == "word":
+        options["token_pattern"] = SOCIAL_TOKEN_PATTERN
     return TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, **options).build_analyzer()
 
 
@@ -79,6 +77,23 @@ def test_analyzers_match_scikit_learn_on_awkward_texts(analyzer, ngram_range, so
 @given(text=TEXTS, social=st.booleans())
 def test_analyzers_match_scikit_learn_on_random_texts(analyzer, ngram_range, text, social):
     assert build_analyzer(analyzer, ngram_range, social)(text) == sklearn_analyzer(analyzer, ngram_range, social)(text)
+
+
+@pytest.mark.parametrize("social", [False, True], ids=["plain", "social"])
+def test_word_analyzer_with_negation_matches_scikit_learn(social):
+    ours = build_analyzer("word", (1, 2), social, negation=True)
+    theirs = sklearn_analyzer("word", (1, 2), social, negation=True)
+    for text in [*AWKWARD_TEXTS, "This is NOT a betrayal of Ukraine. We don't trust him, but #peace matters"]:
+        assert ours(text) == theirs(text), repr(text)
+
+
+def test_mark_negation_scopes_end_at_punctuation_or_but():
+    assert mark_negation("this is not a betrayal of ukraine. we welcome it") == \
+        "this is not a neg_betrayal neg_of neg_ukraine. we welcome it"
+    assert mark_negation("we don't trust him, frankly") == "we don't neg_trust neg_him, frankly"
+    assert mark_negation("nothing but a surrender") == "nothing but a surrender"
+    assert mark_negation("it isn’t over") == "it isn’t neg_over"
+    assert mark_negation("a welcome step") == "a welcome step"
 
 
 def test_split_words_equals_scikit_learns_whitespace_squashing_then_split():
