@@ -102,15 +102,10 @@ def test_json_holds_quotes_with_probabilities_and_speakers(stance_map):
                                        "mean_confidence": 0.5833}
 
 
-@pytest.fixture
-def model_path(tiny_model, tmp_path):
-    path = tmp_path / "tiny.npz"
-    tiny_model.save(path)
-    return str(path)
 
 
-def test_cli_analyze_json_with_a_model_file(capsys, model_path):
-    assert main(["analyze", str(SEED_ARTICLE), "--format", "json", "--model", model_path]) == 0
+def test_cli_analyze_json_with_a_model_file(capsys, tiny_model_file):
+    assert main(["analyze", str(SEED_ARTICLE), "--format", "json", "--model", str(tiny_model_file)]) == 0
     document = json.loads(capsys.readouterr().out)
     assert len(document["quotes"]) == 22
     assert {q["stance"] for q in document["quotes"]} <= set(LABELS)

@@ -10,31 +10,26 @@ import pytest
 from stance.cli import COMMANDS, main
 
 
-@pytest.fixture
-def model_path(tiny_model, tmp_path):
-    path = tmp_path / "tiny.npz"
-    tiny_model.save(path)
-    return str(path)
 
 
-def test_predict_prints_label_and_confidence(capsys, model_path):
-    assert main(["predict", "--model", model_path, "Handing Crimea to Russia is a surrender"]) == 0
+def test_predict_prints_label_and_confidence(capsys, tiny_model_file):
+    assert main(["predict", "--model", str(tiny_model_file), "Handing Crimea to Russia is a surrender"]) == 0
     label, confidence = capsys.readouterr().out.strip().split("\t")
     assert label == "critical_of_concessions" and 0 < float(confidence) <= 1
 
 
-def test_predict_json_and_explain(capsys, model_path):
-    main(["predict", "--model", model_path, "--json", "We welcome the talks"])
+def test_predict_json_and_explain(capsys, tiny_model_file):
+    main(["predict", "--model", str(tiny_model_file), "--json", "We welcome the talks"])
     record = json.loads(capsys.readouterr().out)
     assert record["label"] == "supportive" and set(record["probabilities"]) == {"critical_of_concessions", "skeptical", "supportive"}
-    main(["predict", "--model", model_path, "--explain", "We welcome the talks"])
+    main(["predict", "--model", str(tiny_model_file), "--explain", "We welcome the talks"])
     out = capsys.readouterr().out
     assert out.startswith("supportive") and "toward:" in out and "against:" in out
 
 
-def test_predict_reads_stdin_one_text_per_line(capsys, monkeypatch, model_path):
+def test_predict_reads_stdin_one_text_per_line(capsys, monkeypatch, tiny_model_file):
     monkeypatch.setattr("sys.stdin", io.StringIO("We welcome the talks\n\nPutin will not move an inch\n"))
-    assert main(["predict", "--model", model_path]) == 0
+    assert main(["predict", "--model", str(tiny_model_file)]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 2
 
 
