@@ -44,8 +44,11 @@ def resolve_model(model: Any = None) -> StancePredictor:
     return predictor
 
 
-def predict(text: Any, model: Any = None) -> Any:
+def predict(text: Any, model: Any = None, target: Any = None) -> Any:
     """The stance label of ``text``: a str for a str, a list for a list, a Series (same index) for a Series.
+
+    ``target`` is for a model trained with targets: one target for every text, or one per text (a target the model
+    has not seen is scored with the part of the model all targets share).
 
     Examples
     --------
@@ -53,18 +56,28 @@ def predict(text: Any, model: Any = None) -> Any:
     'critical_of_concessions'
     """
     predictor = resolve_model(model)
-    return _map_texts(text, lambda texts: predictor.labels(predict_proba_many(predictor, texts)))
+    return _map_texts(text, lambda texts: predictor.labels(_probabilities(predictor, texts, target)))
 
 
-def predict_proba(text: Any, model: Any = None) -> Any:
+def predict_proba(text: Any, model: Any = None, target: Any = None) -> Any:
     """``{label: probability}`` for ``text`` in ``classes_`` order; one dict per item for a list or Series."""
     predictor = resolve_model(model)
     labels = [str(c) for c in predictor.classes_]
 
     def as_dicts(texts: list[str]) -> list[dict[str, float]]:
-        return [dict(zip(labels, row)) for row in predict_proba_many(predictor, texts).tolist()]
+        return [dict(zip(labels, row)) for row in _probabilities(predictor, texts, target).tolist()]
 
     return _map_texts(text, as_dicts)
+
+
+def _probabilities(predictor: StancePredictor, texts: list[str], target: Any) -> Any:
+    """Probabilities of a batch: with targets through the predictor, else through the (parallel) batch path."""
+    if target is None:
+        return predict_proba_many(predictor, texts)
+    targets = [target] * len(texts) if isinstance(target, str) else list(target)
+    if len(targets) != len(texts):
+        raise ValueError(f"got {len(targets)} targets for {len(texts)} texts; give one target, or one per text")
+    return predictor.predict_proba(texts, targets)
 
 
 @dataclass(frozen=True)
@@ -84,13 +97,14 @@ class Explanation:
         return f"{self.label} ({self.probability:.2f})\n  toward: {terms(self.toward)}\n  against: {terms(self.against)}"
 
 
-def explain(text: str, top: int = 5, model: Any = None) -> Explanation:
-    """The label of ``text``, its probability, and the ``top`` terms pushing toward it and against it."""
+def explain(text: str, top: int = 5, model: Any = None, target: str | None = None) -> Explanation:
+    """The label of ``text`` (toward ``target``, for a model trained with targets), its probability, and the
+    ``top`` terms pushing toward it and against it."""
     check_text(text, "text")
     predictor = resolve_model(model)
-    proba = predictor.predict_proba([text])[0]
+    proba = predictor.predict_proba([text], None if target is None else [target])[0]
     best = int(proba.argmax())
-    pushes = predictor.contributions(text, best)
+    pushes = predictor.contributions(text, best, target)
     toward = [(term, round(push, 4)) for term, push in pushes[:top] if push > 0]
     against = [(term, round(push, 4)) for term, push in reversed(pushes[-top:]) if push < 0]
     return Explanation(text, str(predictor.classes_[best]), float(proba[best]), toward, against)

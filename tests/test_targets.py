@@ -253,3 +253,15 @@ def test_scoring_a_csv_with_targets_is_the_same_serial_or_parallel(model, tmp_pa
     frame = pd.read_csv(serial, keep_default_na=False)
     expected = model.predict_proba(pd.read_csv(DATA / "test.csv", keep_default_na=False))
     np.testing.assert_allclose(frame[[f"proba_{c}" for c in model.classes_]].to_numpy(), expected, atol=1e-6)
+
+
+def test_top_level_functions_take_a_target(model, test_frame):
+    texts, targets = test_frame["text"].tolist()[:20], test_frame["target"].tolist()[:20]
+    expected = model.predictor_.predict(texts, targets)
+    assert stance.predict(texts, model=model, target=targets) == expected
+    assert stance.predict(texts[0], model=model, target=targets[0]) == expected[0]
+    proba = stance.predict_proba(texts[:2], model=model, target=targets[0])
+    np.testing.assert_allclose([list(p.values()) for p in proba], model.predictor_.predict_proba(texts[:2], targets[:1] * 2))
+    assert stance.explain(texts[0], model=model, target=targets[0]).label == expected[0]
+    with pytest.raises(ValueError, match="3 targets for 20 texts"):
+        stance.predict(texts, model=model, target=targets[:3])
