@@ -17,7 +17,6 @@ import sklearn.base
 import stance
 from stance import persistence
 from stance.errors import StanceInputError
-from stance.predictor import FeatureBlock
 from stance.persistence import FORMAT_VERSION, ModelVersionWarning, atomic_write, load, predictor_to_arrays, save
 
 TEXTS = ["We welcome the talks", "This is a surrender", "Putin will not move", "", "🇺🇦 ✌️"]
