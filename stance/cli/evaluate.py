@@ -1,5 +1,7 @@
-"""Evaluate a model on a labelled CSV: accuracy, macro-F1, F_avg, per-class precision/recall/F1, confusion matrix,
-calibration error and the most confident mistakes.
+"""Evaluate a model on a labelled CSV: accuracy, macro-F1, per-class scores, confusion matrix, calibration.
+
+It prints accuracy, macro-F1, F_avg, per-class precision/recall/F1, the confusion matrix, the calibration error
+(ECE) and the most confident mistakes.
 
 F_avg is the mean F1 of the labels that take a side (default: every label but none/neutral; --positive-labels).
 
