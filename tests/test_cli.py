@@ -58,3 +58,24 @@ def test_every_command_has_help(capsys, command):
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "usage: stance" in out and "--" in out
+
+
+def test_piped_quotes_are_scored_in_batches_like_one_at_a_time(capsys, monkeypatch, tiny_model_file, tiny_corpus):
+    texts = [text for text, _ in tiny_corpus] * 70
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(texts) + "\n"))
+    assert main(["predict", "--model", str(tiny_model_file)]) == 0
+    piped = capsys.readouterr().out.splitlines()
+    assert main(["predict", "--model", str(tiny_model_file), texts[0], texts[7]]) == 0
+    assert capsys.readouterr().out.splitlines() == [piped[0], piped[7]]
+    assert len(piped) == len(texts)
+
+
+def test_a_closed_pipe_ends_quietly(tiny_model_file):
+    import subprocess
+    import sys
+
+    producer = "\n".join(["We welcome the talks"] * 50_000) + "\n"
+    command = f"{sys.executable} -m stance predict --model {tiny_model_file} | head -n 1"
+    done = subprocess.run(["bash", "-c", command], input=producer, capture_output=True, text=True, timeout=120)
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import warnings
 from typing import Sequence
@@ -51,6 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             say(args, "interrupted")
             return 130
+        except BrokenPipeError:
+            return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The reader of our output closed it (``stance predict ... | head``): stop quietly, as Unix tools do."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
+    return 141
 
 
 def say(args: argparse.Namespace, kind: str, message: object = "") -> None:
