@@ -13,8 +13,10 @@
   a nickname ("so-called", "dubbed"), and, when no one is said to speak, one- or two-word scare quotes and titles.
 * Speakers are named as the text names them, completed to the full name the text gave ("Stanovaya" -> "Tatiana
   Stanovaya") and without titles ("Defense Minister Boris Pistorius" -> "Boris Pistorius"). Pronouns and
-  descriptions such as "the former diplomat" refer back to the last person named as speaking; institutions and
-  unnamed people are kept as written ("the Kremlin", "a senior EU official").
+  descriptions such as "the former diplomat" refer back to the last person named as speaking, or to the unnamed
+  speaker they repeat ("the official" -> "a senior EU official"); institutions and unnamed people are kept as written
+  ("the Kremlin", "a senior EU official"). Unattributed words go to the speaker of the paragraph's previous quotation,
+  else to the last person named, unless they address that person by name ("…, Mr. Kerwin.").
 """
 
 from __future__ import annotations
@@ -65,9 +67,10 @@ _UPPER = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŻŽ"
 _HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Prof", "St")
 _HONORIFIC = rf"(?:{'|'.join(_HONORIFICS)})\."
 _TOKEN = rf"{_HONORIFIC}|(?:[{_UPPER}]\.)+(?![\w'’-])|[{_UPPER}][\w'’-]*"
-_NAME_RUN = rf"(?:{_TOKEN})(?:[^\S\n]+(?:(?:of|von|van|der|den|de|da|du|dos|bin|al|la|le)[^\S\n]+)*(?:{_TOKEN}))*"
+_PARTICLES = ("von", "van", "der", "den", "de", "da", "du", "dos", "bin", "al", "la", "le")
+_NAME_RUN = rf"(?:{_TOKEN})(?:[^\S\n]+(?:(?:of|{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_TOKEN}))*"
 _NAME = re.compile(_NAME_RUN)
-_NAME_AT_END = re.compile(rf"(?:{_NAME_RUN})$")
+_NAME_AT_END = re.compile(rf"(?:\b(?:{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_NAME_RUN})$")
 _PRONOUN_AT_END = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey)$")
 _DETERMINER = r"[Tt]he|[Aa]n?|[Oo]ne|[Ss]ome|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]any|[Aa]nother|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir"
 _DETERMINERS = re.compile(_DETERMINER)
@@ -85,7 +88,7 @@ _SPEECH_VERB = (
     "explains|asked|replied|responded|claimed|denied|denies|denying|acknowledged|admitted|remarked|commented|posted|"
     "tweeted|announced|urged|urging|called|calling|described|describes|describing|suggested|emphasi[sz]ed|conceded|"
     "concluded|predicted|cautioned|complained|vowed|pledged|promised|retorted|quipped|lamented|asserted|reiterated|"
-    "confirmed|joked|countered"
+    "confirmed|joked|countered|shouted|shouting|yelled|exclaimed"
 )
 _CUE = re.compile(rf"(?<![\w-])(?:(?P<verb>{_SPEECH_VERB})|(?P<source>[Aa]ccording to))(?![\w-])")
 _ATTRIBUTION_AFTER = re.compile(
@@ -116,6 +119,10 @@ _NOT_SPEECH_BEFORE = re.compile(
     r"\b(?:read|reads|reading|saying|bearing|proclaiming)\s*:?)\s*$",
     re.IGNORECASE,
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_ASKED_BY_BEFORE = re.compile(rf"\b[Aa]sked by (?P<asker>(?:{_DETERMINER})(?:\s+[\w-]+){{1,2}}|{_NAME_RUN}),\s*$")
+_RELATIVE_AT_END = re.compile(r"\s+who(?:\s+[a-z][\w-]*){1,6}$")
+_AGE_APPOSITIVE = re.compile(r",\s+(?:\d{1,3},|an?\s+\d{1,3}-year-old\b)")
 _CHAINED = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*")
 
 _FUNCTION_WORDS = frozenset(
@@ -137,7 +144,8 @@ _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
     "alliance nato cabinet senate congress duma rada court agency bank service committee party times post news "
     "institute center centre university school foundation army forces command palace élysée elysee administration "
-    "presidency delegation mission team secretariat campaign company group reuters afp tass interfax".split()
+    "presidency delegation mission team secretariat campaign company group reuters afp tass interfax oblast region "
+    "province".split()
 )
 _OFFICES = frozenset(
     "president minister chancellor premier king queen pope secretary spokesman spokeswoman spokesperson ambassador "
@@ -164,11 +172,14 @@ class _Article:
         self.mentions = _mentions(self.prose)
         self.surnames: dict[str, str] = {}
         for mention in self.mentions:
-            self.surnames.setdefault(mention.name.split()[-1], mention.name)
+            self.surnames.setdefault(_surname(mention.name.split()), mention.name)
         self.people = {mention.name for mention in self.mentions}
         self.last_person: str | None = None
         self.cue_speakers: dict[int, str | None] = {}
         self.skipped_after: int | None = None
+        self.described: list[str] = []
+        self.history: list[str] = []
+        self.previous: tuple[Quote, str | None] | None = None
 
     def quotes(self) -> list[Quote]:
         """Read the text sentence by sentence, keeping track of who speaks, and collect the quotations."""
@@ -177,7 +188,7 @@ class _Article:
         for start, end in zip(bounds, bounds[1:]):
             cues = [cue for cue in self.cues if start <= cue.start() < end]
             if not cues:
-                self._remember(self._subject(start))
+                self._remember(self._subject(start) or self._first_person(start, end, bare=False))
             spans = [span for span in self.spans if start <= span.opening < end]
             items: list[re.Match[str] | _Span] = sorted([*cues, *spans], key=_position)
             for item in items:
@@ -198,16 +209,32 @@ class _Article:
             return None
         cue = self._cue_before(span, sentence_start) or self._cue_after(span)
         introduced = self.prose[sentence_start:span.opening].rstrip().endswith(":")
-        if cue:
+        asked = text.endswith("?") and _ASKED_BY_BEFORE.search(self.prose, sentence_start, span.opening)
+        if asked:
+            speaker = self._speaker(asked["asker"], span.opening)
+        elif cue:
             speaker = self._cue_speaker(cue)
         elif introduced and (named := self._first_person(sentence_start, span.opening)):
             speaker = named
         elif _looks_like_label(text):
             return None
         else:
-            speaker = self.last_person
+            speaker = self._continued(span, text)
         self._remember(speaker)
-        return Quote(text, speaker, pieces[0][0], pieces[-1][1])
+        quote = Quote(text, speaker, pieces[0][0], pieces[-1][1])
+        self.previous = (quote, self.last_person)
+        return quote
+
+    def _continued(self, span: _Span, text: str) -> str | None:
+        """Who speaks unattributed words: the paragraph's last speaker, else the last person, unless addressed."""
+        speaker = self.last_person
+        if self.previous:
+            quote, last_person = self.previous
+            same_paragraph = not _PARAGRAPH_BREAK.search(self.prose, quote.end, span.opening)
+            speaker = quote.speaker if same_paragraph and last_person == self.last_person else speaker
+        if speaker and _addresses(text, speaker):
+            return next((person for person in reversed(self.history) if person != speaker), None)
+        return speaker
 
     def _is_not_speech(self, span: _Span, sentence_start: int) -> bool:
         """Whether the words before the span mark it as a title, a nickname or a slogan (or it lists on from one)."""
@@ -237,12 +264,15 @@ class _Article:
             else:
                 speaker = self._subject_of(cue)
             self.cue_speakers[cue.start()] = speaker
+            if speaker and speaker not in self.people and _DETERMINERS.match(speaker):
+                self.described.append(speaker)
             self._remember(speaker)
         return self.cue_speakers[cue.start()]
 
     def _subject_of(self, cue: re.Match[str]) -> str | None:
         """The subject of a finite speech verb: the noun phrase before it, or after it ("…," said X)."""
         before = _TRAILING_ADVERBS.sub("", self.prose[self._sentence_start(cue.start()):cue.start()]).rstrip()
+        before = _RELATIVE_AT_END.sub("", before)
         if before.endswith(",") and before.count(",") > 1:
             return self._subject_before_appositives(before, cue.start())
         breaks = list(_CLAUSE_BREAK.finditer(before))
@@ -308,8 +338,8 @@ class _Article:
         bare = bare and run.split()[0] not in _FUNCTION_WORDS
         if not _names_a_person(name):
             return None
-        if len(name) == 1:
-            full = self.surnames.get(name[0], name[0] if bare else None)
+        if len(name) == 1 or _surname(name) == " ".join(name).lower():
+            full = self.surnames.get(_surname(name), " ".join(name) if bare or len(name) > 1 else None)
         else:
             full = " ".join(name)
         if full:
@@ -326,8 +356,9 @@ class _Article:
         required = {head} | {word.lower() for word in words[1:-1] if word[:1].isupper()}
         earlier = [mention for mention in self.mentions if mention.start < position]
         match = next((mention.name for mention in reversed(earlier) if required <= mention.titles), None)
-        if match:
-            return match
+        antecedent = next((phrase for phrase in reversed(self.described) if head in phrase.lower().split()), None)
+        if match or antecedent:
+            return match or antecedent
         return text if head in _OFFICES else self.last_person or text
 
     def _subject(self, sentence_start: int) -> str | None:
@@ -341,10 +372,15 @@ class _Article:
         appositive = _OPENING_APPOSITIVE.match(self.prose, sentence_start)
         return self._person(appositive["name"], bare=True) if appositive else None
 
-    def _first_person(self, start: int, end: int) -> str | None:
+    def _first_person(self, start: int, end: int, bare: bool = True) -> str | None:
         """The first person named between two offsets ("Her Democratic colleague Tom Bright agreed: …")."""
         runs = _NAME.finditer(self.prose, start, end)
-        return next(filter(None, (self._person(run.group(), bare=run.start() == start) for run in runs)), None)
+        people = (self._person(run.group(), bare=self._bare(run, start, bare)) for run in runs)
+        return next(filter(None, people), None)
+
+    def _bare(self, run: re.Match[str], start: int, bare: bool) -> bool:
+        """Whether a lone word may name a person: it opens a stretch that allows it, or an age follows ("Olga, 27,")."""
+        return (bare and run.start() == start) or bool(_AGE_APPOSITIVE.match(self.prose, run.end()))
 
     def _sentence_start(self, position: int) -> int:
         """Offset where the sentence holding a position starts."""
@@ -352,7 +388,8 @@ class _Article:
 
     def _remember(self, speaker: str | None) -> None:
         """Make a person the one that later pronouns and descriptions refer back to."""
-        if speaker in self.people:
+        if speaker in self.people and speaker != self.last_person:
+            self.history.append(speaker)
             self.last_person = speaker
 
 
@@ -445,10 +482,24 @@ def _split_name(run: str) -> tuple[list[str], list[str]]:
     return [token.lower() for token in tokens[:cut]], tokens[cut:]
 
 
+def _surname(name: list[str]) -> str:
+    """The lower-cased surname of a name, with its particles: "Henrik de Vries" -> "de vries"."""
+    cut = len(name) - 1
+    while cut > 0 and name[cut - 1].lower() in _PARTICLES:
+        cut -= 1
+    return " ".join(name[cut:]).lower()
+
+
 def _names_a_person(name: list[str]) -> bool:
     """Whether the words left once titles are split off name a person, not "White House", "NATO" or "Zelensky's"."""
     last = name[-1] if name else ""
     return bool(last) and last.lower() not in _INSTITUTIONS and not last.isupper() and not _POSSESSIVE.search(last)
+
+
+def _addresses(text: str, person: str) -> bool:
+    """Whether quoted words speak to a person by surname, as in "That is not what I asked, Mr. Kerwin."."""
+    surname = re.escape(person.split()[-1])
+    return bool(re.search(rf"(?:^|,\s)(?:\S+\s)?{surname}(?:,|[.!?]?$)", text))
 
 
 def _looks_like_label(text: str) -> bool:
