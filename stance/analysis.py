@@ -9,17 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import textwrap
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from stance.api import check_text, predict_proba
-from stance.quotes import Quote, extract_quotes
+from stance.quotes import Quote, extract_quotes, sentence_around
 
 FRAGMENT_WORDS = 3
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+|\n\s*\n")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 TABLE_WIDTH = 100
 MAX_QUOTE_LINES = 3
 CSV_COLUMNS = ("speaker", "quote", "stance", "confidence", "start", "end")
@@ -108,11 +105,7 @@ def analyze(text: str, model: Any = None) -> StanceMap:
 def classified_text(text: str, quote: Quote) -> str:
     """What the classifier reads for a quotation: the quote, or for a fragment of a few words woven into prose
     ("regrettable", "betrayal"), the whole sentence around it, since the fragment alone carries no stance."""
-    if len(quote.text.split()) > FRAGMENT_WORDS:
-        return quote.text
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, quote.start)]
-    end = _SENTENCE_END.search(text, quote.end)
-    return " ".join(_LINK.sub(r"\1", text[starts[-1] : end.start() if end else len(text)]).split())
+    return quote.text if len(quote.text.split()) > FRAGMENT_WORDS else sentence_around(text, quote)
 
 
 def summarize(rows: list[QuoteStance]) -> list[SpeakerSummary]:

@@ -159,6 +159,16 @@ def extract_quotes(text: str) -> list[Quote]:
     return _Article(text).quotes()
 
 
+def sentence_around(text: str, quote: Quote) -> str:
+    """The sentence of ``text`` that holds ``quote`` (links reduced to labels, whitespace collapsed): what a quoted
+    fragment of a few words ("regrettable") means in context. Dots of abbreviations such as "U.S." do not end it."""
+    clean = _strip_links(text)
+    starts = _sentence_starts(_mask(clean, _scan(clean)))
+    start = max(offset for offset in starts if offset <= quote.start)
+    end = next((offset for offset in starts if offset > quote.start), len(clean))
+    return " ".join(clean[start:end].split())
+
+
 class _Article:
     """One text read for quotations: the quotations found, the prose around them, and who has spoken so far."""
 
