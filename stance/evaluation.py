@@ -158,14 +158,6 @@ def evaluate(data: str | os.PathLike[str] | LabelledData, model: Any = None, tex
                         worst, notes, positive_labels)
 
 
-def cross_validated_report(estimator: Any, texts: Sequence[str], labels: Sequence[str], groups: Sequence[Any] | None = None,
-                           n_splits: int = 5, random_state: int = 0, worst: int = 10) -> EvaluationReport:
-    """Out-of-fold predictions of ``estimator`` over stratified (and, with ``groups``, grouped) folds, as a report."""
-    proba = out_of_fold(estimator, texts, labels, groups, n_splits, random_state, "predict_proba")
-    notes = [f"{n_splits}-fold {'grouped ' if groups is not None else ''}cross-validation"]
-    return build_report(list(texts), labels, proba, sorted(set(labels)), worst, notes)
-
-
 def out_of_fold(estimator: Any, texts: Any, labels: Sequence[str], groups: Sequence[Any] | None = None,
                 n_splits: int = 5, random_state: int = 0, method: str = "predict_proba") -> np.ndarray:
     """``predict_proba`` or ``decision_function`` of each text from a clone that never saw it; columns in sorted label order.
