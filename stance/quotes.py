@@ -22,7 +22,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -74,13 +74,20 @@ _NAME_AT_END = re.compile(rf"(?:\b(?:{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_NAME_
 _PRONOUN_AT_END = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey)$")
 _DETERMINER = r"[Tt]he|[Aa]n?|[Oo]ne|[Ss]ome|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]any|[Aa]nother|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir"
 _DETERMINERS = re.compile(_DETERMINER)
-_DESCRIPTION_AT_END = re.compile(rf"\b(?:{_DETERMINER}|{_TOKEN}['’]s)\s+(?:\S+\s+){{0,5}}?\S+$")
+_DESCRIPTION_AT_END = re.compile(rf"\b(?:{_DETERMINER}|{_TOKEN}['’]s)\s+(?:\S+\s+){{0,8}}?\S+$")
 _POSSESSIVE = re.compile(r"['’]s$")
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 _MARK = re.compile(r"[\"”]|\n[^\S\n]*\n\s*(?P<reopen>[\"“])?")
-_OPENING = re.compile(r"[\"“]")
-_SENTENCE_BREAK = re.compile(rf"(?<=[.!?])[\"”]?\s+(?=[\"“{_UPPER}])|\n[^\S\n]*\n\s*")
-_ABBREVIATION = re.compile(rf"\b(?:(?:[A-Z]\.)*[A-Z]\.|{_HONORIFIC})$")
+_SINGLE_MARK = re.compile(r"(?<=\S)[’'](?![\w’'])|\n[^\S\n]*\n\s*(?P<reopen>[‘'])?")
+_DOUBLE_OPENING = re.compile(r"[\"“]")
+_SINGLE_OPENING = re.compile(r"(?<![\w’'‘])[‘'](?=[^\W\d_])")
+_EITHER_OPENING = re.compile(f"{_DOUBLE_OPENING.pattern}|{_SINGLE_OPENING.pattern}")
+_POSSESSIVE_AFTER = re.compile(
+    r"\s+(?!(?:and|or|but|nor|he|she|they|it|we|i|you|said|says|added|told|in|on|at|to|for|with|as|was|were|is|are|"
+    r"the|a|an|which|that|who|while|before|after|from|by|of|than|then|so|if)\b)[a-z]"
+)
+_SENTENCE_BREAK = re.compile(rf"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'{_UPPER}])|\n[^\S\n]*\n\s*")
+_ABBREVIATION = re.compile(rf"\b(?:(?:[A-Z]\.)+[A-Z]\.|(?<![a-z] )[A-Z]\.|{_HONORIFIC})$")
 _ABBREVIATION_DOT = "(?:" + "|".join(rf"(?<=\b{word})" for word in (f"[{_UPPER}]", *_HONORIFICS)) + r")\."
 _SPEECH_VERB = (
     "said|says|saying|told|tells|telling|added|adds|adding|noted|notes|noting|wrote|writes|writing|stated|declared|"
@@ -88,15 +95,16 @@ _SPEECH_VERB = (
     "explains|asked|replied|responded|claimed|denied|denies|denying|acknowledged|admitted|remarked|commented|posted|"
     "tweeted|announced|urged|urging|called|calling|described|describes|describing|suggested|emphasi[sz]ed|conceded|"
     "concluded|predicted|cautioned|complained|vowed|pledged|promised|retorted|quipped|lamented|asserted|reiterated|"
-    "confirmed|joked|countered|shouted|shouting|yelled|exclaimed"
+    "confirmed|joked|countered|shouted|shouting|yelled|exclaimed|answered|answers|answering"
 )
 _CUE = re.compile(rf"(?<![\w-])(?:(?P<verb>{_SPEECH_VERB})|(?P<source>[Aa]ccording to))(?![\w-])")
 _ATTRIBUTION_AFTER = re.compile(
     rf"[^\S\n]*+,?+[^\S\n]*+(?!(?:but|and|or|while|as|because|so|then|yet)\b)"
-    rf"(?:[^.!?;:\"“”█\n]|{_ABBREVIATION_DOT}){{0,200}}?(?P<cue>(?<![\w-])(?:{_SPEECH_VERB}|according to)(?![\w-]))"
+    rf"(?:[^.!?;:\"“”‘█\n]|{_ABBREVIATION_DOT}){{0,200}}?(?P<cue>(?<![\w-])(?:{_SPEECH_VERB}|according to)(?![\w-]))"
 )
+_CLAUSE_BEFORE_COMMA = re.compile(r"\w\s*,")
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\"“”█—]|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|"
+    r"[,;:()\"“”‘█—]|[’'](?!\w)|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|"
     r"whom|which|where|if|since)\b"
 )
 _TRAILING_ADVERBS = re.compile(
@@ -105,9 +113,12 @@ _TRAILING_ADVERBS = re.compile(
     r"not|on|last|this|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day))+\s*$"
 )
 _NP_STOP = re.compile(
-    rf"[,;:!?()\"“”█\n]|(?!{_ABBREVIATION_DOT})\.|\s(?:in|on|at|who|which|during|after|before|from|when|while|as|to|for|"
+    rf"[,;:!?()\"“”‘█\n]|(?!{_ABBREVIATION_DOT})\.|\s(?:in|on|at|who|which|during|after|before|from|when|while|as|to|for|"
     r"about|that|this|last)\b"
 )
+_ADDRESSEE = re.compile(rf"[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}(?P<name>{_NAME_RUN})")
+_DEFINITE_APPOSITIVE = re.compile(r"The(?:\s+[a-z][\w-]*){1,3},\s")
+_PARTICIPLE_AT_END = re.compile(r"\b[a-z]{2,}ed$")
 _APPOSITIVE_NAME = re.compile(rf",\s*(?P<name>{_NAME_RUN})\s*[,.]")
 _OPENING_APPOSITIVE = re.compile(rf"[^,.;:\n]{{1,80}}?{_APPOSITIVE_NAME.pattern}")
 _ROLE_WORDS_BEFORE = re.compile(r"(?:[a-z][\w-]*[^\S\n]+){1,3}$")
@@ -138,7 +149,12 @@ _TITLE_WORDS = frozenset(
     "king queen prince pope patriarch colonel col lt lieutenant admiral commander marshal foreign defense defence "
     "state affairs security interior finance treasury justice staff office economics national analyst expert "
     "economist historian lawmaker diplomat official activist journalist commentator researcher fellow curator founder "
-    "mp mep".split()
+    "mp mep sir dame lord lady baroness baron cllr councillor councilman councilwoman alderman rev reverend father "
+    "rabbi imam bishop archbishop cardinal sheikh sgt sergeant capt captain maj major cpl corporal pte private "
+    "judge justice coach manager owner proprietor pensioner retiree resident farmer teacher nurse doctor student "
+    "pharmacist shopkeeper lawyer attorney author writer novelist poet artist chef engineer scientist volunteer "
+    "medic paramedic soldier veteran officer detective inspector constable sheriff superintendent principal "
+    "headteacher headmaster pastor priest worker businessman businesswoman entrepreneur survivor witness".split()
 )
 _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
@@ -190,10 +206,11 @@ class _Article:
         self.described: list[str] = []
         self.history: list[str] = []
         self.previous: tuple[Quote, str | None] | None = None
+        self.found: list[Quote] = []
+        self.aliases: dict[str, str] = {}
 
     def quotes(self) -> list[Quote]:
         """Read the text sentence by sentence, keeping track of who speaks, and collect the quotations."""
-        found = []
         bounds = [*self.sentence_starts, len(self.prose)]
         for start, end in zip(bounds, bounds[1:]):
             cues = [cue for cue in self.cues if start <= cue.start() < end]
@@ -205,8 +222,8 @@ class _Article:
                 if not isinstance(item, _Span):
                     self._cue_speaker(item)
                 elif quote := self._quote(item, start):
-                    found.append(quote)
-        return found
+                    self.found.append(quote)
+        return self.found
 
     def _quote(self, span: _Span, sentence_start: int) -> Quote | None:
         """The quotation of a span, or None when the span is not speech."""
@@ -217,7 +234,7 @@ class _Article:
         text = " ".join(" ".join(self.clean[start:end].split()) for start, end in pieces)
         if not text:
             return None
-        cue = self._cue_before(span, sentence_start) or self._cue_after(span)
+        cue = self._cue_before(span, sentence_start) or self._cue_after(span, _looks_like_label(text))
         introduced = self.prose[sentence_start:span.opening].rstrip().endswith(":")
         asked = text.endswith("?") and _ASKED_BY_BEFORE.search(self.prose, sentence_start, span.opening)
         if asked:
@@ -230,6 +247,7 @@ class _Article:
             return None
         else:
             speaker = self._continued(span, text)
+        speaker = self.aliases.get(speaker, speaker) if speaker else speaker
         self._remember(speaker)
         quote = Quote(text, speaker, pieces[0][0], pieces[-1][1])
         self.previous = (quote, self.last_person)
@@ -259,10 +277,15 @@ class _Article:
         before = [cue for cue in self.cues if sentence_start <= cue.start() < span.opening]
         return before[-1] if before else None
 
-    def _cue_after(self, span: _Span) -> re.Match[str] | None:
-        """The attribution that follows the span ("…," X said / said X / according to X), if any."""
+    def _cue_after(self, span: _Span, label: bool) -> re.Match[str] | None:
+        """The attribution that follows the span ("…," X said / said X / according to X), if any.
+
+        A ``label`` (a scare-quoted term) takes only an attribution that follows at once, not one a clause later.
+        """
         match = _ATTRIBUTION_AFTER.match(self.prose, span.after)
-        return self.cue_at.get(match.start("cue")) if match else None
+        if not match or (label and _CLAUSE_BEFORE_COMMA.search(self.prose, span.after, match.start("cue"))):
+            return None
+        return self.cue_at.get(match.start("cue"))
 
     def _cue_speaker(self, cue: re.Match[str]) -> str | None:
         """Who a speech verb or "according to" attributes words to; remembered, so it is worked out once."""
@@ -273,11 +296,32 @@ class _Article:
                 speaker = self._inherited(cue)
             else:
                 speaker = self._subject_of(cue)
+                self._reveal(cue, speaker)
             self.cue_speakers[cue.start()] = speaker
             if speaker and speaker not in self.people and _DETERMINERS.match(speaker):
                 self.described.append(speaker)
             self._remember(speaker)
+            if cue["verb"] in ("asked", "asks") and (addressee := _ADDRESSEE.match(self.prose, cue.end())):
+                self._remember(self._person(addressee["name"], bare=True))
         return self.cue_speakers[cue.start()]
+
+    def _reveal(self, cue: re.Match[str], person: str | None) -> None:
+        """Give the unnamed speaker of the last quotation the name the text reveals next.
+
+        As in "…," the head of the region wrote. The official, Ivan Fedorov, said … or "…," Russia's chief
+        negotiator said. Vladimir Medinsky, a Kremlin aide, added …: "added" and "the official, X" say who it was.
+        """
+        if not self.previous or person not in self.people or person in self.history:
+            return
+        unnamed = self.previous[0].speaker
+        if unnamed is None or unnamed in self.people:
+            return
+        if cue["verb"] in ("added", "adds") or _DEFINITE_APPOSITIVE.match(self.prose, self._sentence_start(cue.start())):
+            self.aliases[unnamed] = person
+            for index in range(len(self.found) - 1, -1, -1):
+                if self.found[index].speaker != unnamed:
+                    break
+                self.found[index] = replace(self.found[index], speaker=person)
 
     def _subject_of(self, cue: re.Match[str]) -> str | None:
         """The subject of a finite speech verb: the noun phrase before it, or after it ("…," said X)."""
@@ -318,9 +362,14 @@ class _Article:
         return self._subject(start) or self.last_person
 
     def _named_after(self, position: int) -> str | None:
-        """The speaker named right after a position ("said Tatiana Stanovaya, …", "according to the prefect, X,")."""
+        """The speaker named right after a position ("said Tatiana Stanovaya, …", "according to the prefect, X,").
+
+        A participle carries the phrase on: "said a senior EU diplomat involved in the preparations".
+        """
         rest = self.prose[position:position + 200]
         stop = _NP_STOP.search(rest)
+        while stop and stop.group()[0].isspace() and _PARTICIPLE_AT_END.search(rest, 0, stop.start()):
+            stop = _NP_STOP.search(rest, stop.end())
         phrase = rest[:stop.start()] if stop else rest
         appositive = _APPOSITIVE_NAME.match(rest, len(phrase))
         if appositive and (name := self._person(appositive["name"], bare=True)):
@@ -357,11 +406,17 @@ class _Article:
         return full
 
     def _description(self, description: str, position: int) -> str:
-        """Who "the Ukrainian president" or "the former diplomat" is, or the description itself if it says no more."""
+        """Who "the Ukrainian president" or "the former diplomat" is, or the description itself if it says no more
+        (or names an institution: "the Office of Public Works").
+
+        A bare office ("the prime minister") with no one named in that office is the last person, if their office
+        was never given; a qualified one ("the Ukrainian president") stays as written.
+        """
         words = description.split()
         text = " ".join([words[0].lower() if _DETERMINERS.fullmatch(words[0]) else words[0], *words[1:]])
         head = words[-1].lower()
-        if head in _INSTITUTIONS or words[0].lower() != "the":
+        proper_name = words[-1][:1].isupper() and head not in _TITLE_WORDS
+        if head in _INSTITUTIONS or proper_name or words[0].lower() != "the":
             return text
         required = {head} | {word.lower() for word in words[1:-1] if word[:1].isupper()}
         earlier = [mention for mention in self.mentions if mention.start < position]
@@ -369,7 +424,13 @@ class _Article:
         antecedent = next((phrase for phrase in reversed(self.described) if head in phrase.lower().split()), None)
         if match or antecedent:
             return match or antecedent
-        return text if head in _OFFICES else self.last_person or text
+        if head in _OFFICES and (required != {head} or self._offices(self.last_person)):
+            return text
+        return self.last_person or text
+
+    def _offices(self, person: str | None) -> set[str]:
+        """The offices the text gives a person anywhere ("president" for "President Volodymyr Zelensky")."""
+        return {title for mention in self.mentions if mention.name == person for title in mention.titles} & _OFFICES
 
     def _subject(self, sentence_start: int) -> str | None:
         """The person a sentence opens with, if any.
@@ -414,10 +475,16 @@ def _strip_links(text: str) -> str:
 
 
 def _scan(text: str) -> list[_Span]:
-    """Every quotation span in the text, in order."""
+    """Every quotation span in the text, in order.
+
+    Single marks open quotations only in a text that quotes with them (more single openings than double
+    quotations, as in British style); elsewhere they nest inside double quotes and are apostrophes.
+    """
+    doubles = len(_DOUBLE_OPENING.findall(text)) / 2
+    opening_mark = _EITHER_OPENING if len(_SINGLE_OPENING.findall(text)) > doubles else _DOUBLE_OPENING
     spans: list[_Span] = []
     position = 0
-    while opening := _OPENING.search(text, position):
+    while opening := opening_mark.search(text, position):
         spans.append(_read_span(text, opening.start()))
         position = spans[-1].after
     return spans
@@ -425,16 +492,27 @@ def _scan(text: str) -> list[_Span]:
 
 def _read_span(text: str, opening: int) -> _Span:
     """Read one quotation from its opening mark: to its closing mark, on across paragraphs that reopen it."""
+    single = text[opening] in "‘'"
+    marks = _SINGLE_MARK if single else _MARK
     pieces: list[tuple[int, int]] = []
-    start = opening + 1
-    while mark := _MARK.search(text, start):
+    start = search = opening + 1
+    while mark := marks.search(text, search):
+        search = mark.end()
+        if single and mark.group() in "’'" and _is_apostrophe(text, mark.start()):
+            continue
         pieces.append((start, mark.start()))
-        if mark.group() in "\"”":
+        if not mark.group().startswith("\n"):
             return _Span(opening, tuple(pieces), mark.start())
         if not mark["reopen"]:
             return _Span(opening, tuple(pieces), None)
-        start = mark.end()
+        start = search
     return _Span(opening, (*pieces, (start, len(text))), None)
+
+
+def _is_apostrophe(text: str, index: int) -> bool:
+    """Whether a closing single mark is the apostrophe of a plural possessive ("the farmers’ union")."""
+    return text[index - 1] in "sS" and bool(_POSSESSIVE_AFTER.match(text, index + 1))
+
 
 
 def _mask(text: str, spans: list[_Span]) -> str:
@@ -479,8 +557,16 @@ def _mentions(prose: str) -> list[_Mention]:
 
 
 def _split_name(run: str) -> tuple[list[str], list[str]]:
-    """Split "Kyiv School of Economics President Tymofiy Mylovanov" into its titles (lower case) and the name."""
+    """Split "Kyiv School of Economics President Tymofiy Mylovanov" into its titles (lower case) and the name.
+
+    A place after the name is dropped: "Sen. Richard Blumenthal of Connecticut" -> Richard Blumenthal.
+    """
     tokens = run.split()
+    if "of" in tokens:
+        place = len(tokens) - 1 - tokens[::-1].index("of")
+        named = _split_name(" ".join(tokens[:place]))
+        if len(named[1]) >= 2 and _names_a_person(named[1]):
+            return named
     cut = 0
     for index, token in enumerate(tokens):
         if token == "of":

@@ -87,6 +87,43 @@ PATTERNS = {
     "nested_single_quotes_and_mixed_pair": (
         "“When they say 'nothing about Ukraine without Ukraine,' we listen,\" she said.",
         [("When they say 'nothing about Ukraine without Ukraine,' we listen", None)]),
+    "sentence_ending_in_on_x_is_a_sentence": (
+        'Mayor Lena Vogt replied in a post on X. "The bridge stays closed," she wrote.',
+        [("The bridge stays closed", "Lena Vogt")]),
+    "role_word_before_name": (
+        'Shopkeeper Ravi Menon said sales had halved. "Nobody comes in the evening now," he said.',
+        [("Nobody comes in the evening now", "Ravi Menon")]),
+    "place_after_name": (
+        '"We cannot wait for another summit," said Sen. Alma Ruiz of New Mexico.',
+        [("We cannot wait for another summit", "Alma Ruiz")]),
+    "participle_phrase_after_said": (
+        '"The mood was tense," said a NATO official briefed on the talks.',
+        [("The mood was tense", "a NATO official briefed on the talks")]),
+    "scare_quoted_term_is_not_given_a_distant_cue": (
+        'The ministry rejected any "peace dividend" in the budget, saying defence came first.',
+        []),
+    "unnamed_speaker_named_in_next_sentence": (
+        '"The shelling has not stopped," the regional governor wrote. The official, Olha Marchenko, said two '
+        'schools were hit.',
+        [("The shelling has not stopped", "Olha Marchenko")]),
+    "unnamed_speaker_named_by_added": (
+        '"The gaps are large," Moscow\'s lead negotiator told reporters. Pavel Drozdov, a presidential aide, added '
+        'that talks would "go on in June."',
+        [("The gaps are large", "Pavel Drozdov"), ("go on in June.", "Pavel Drozdov")]),
+    "pronoun_after_asked_is_the_person_asked": (
+        'The paper asked historian Mara Lind whether the deal would last. "Not in this form," she said.',
+        [("Not in this form", "Mara Lind")]),
+    "bare_office_is_the_person_just_named": (
+        'Sir Tom Hale met union leaders on Monday. Afterwards the prime minister said: "We are not there yet."',
+        [("We are not there yet.", "Tom Hale")]),
+    "institution_with_of_in_its_name": (
+        'In a statement, the Bureau of Land Records said the files were "safe."',
+        [("safe.", "the Bureau of Land Records")]),
+    "single_quotes_as_outer_marks": (
+        "Farmer Jo Price said the lane flooded ‘within the hour’.\n\n‘We’ve lost the lambs’ shed and the farmers’ "
+        "trust,’ she said. 'It's gone,' said Tom O'Hare.",
+        [("within the hour", "Jo Price"), ("We’ve lost the lambs’ shed and the farmers’ trust", "Jo Price"),
+         ("It's gone", "Tom O'Hare")]),
     "not_speech_is_skipped": (
         'Protesters held placards reading "No Yalta 2.0" and "Ukraine is not for sale." His memoir "Winter in '
         'Moscow" sold well. Critics dubbed it "weekend peace," and the "deal" stalled.',
@@ -154,8 +191,9 @@ def test_gold_passage(document):
     assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
 
 
-@pytest.mark.parametrize("document", gold_documents("independent_gold.json", {"independent-then-fixed"}),
+@pytest.mark.parametrize("document", [*gold_documents("independent_gold.json", {"independent-then-fixed"}),
+                                      *gold_documents("independent2_gold.json", {"independent-2-then-fixed"})],
                          ids=lambda document: document["id"])
 def test_independent_passage(document):
-    # First scored unseen (speaker accuracy 0.667 exact), then fixed; every document here now passes.
+    # Each set was first scored unseen (speaker accuracy 0.667 and 0.800 exact), then fixed; all now pass.
     assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
