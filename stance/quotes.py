@@ -8,7 +8,8 @@
 * A quotation that runs across paragraphs (an opening mark at each paragraph, a closing mark only at the last one)
   is one ``Quote``: its span covers every paragraph, and its text joins them with one space, leaving out the marks
   that reopen each paragraph. Paragraphs are separated by a blank line.
-* Quotation marks are straight or curly double quotes, paired in any way; single quotes only nest inside them.
+* Quotation marks are straight or curly double quotes, paired in any way. Single quotes nest inside them, except in
+  a text that quotes with single marks (British style), where they are the outer marks and doubles nest inside.
 * Spans that are not speech are left out: a slogan on a placard or banner, the title of a book, show or exhibition,
   a nickname ("so-called", "dubbed"), and, when no one is said to speak, one- or two-word scare quotes and titles.
 * Speakers are named as the text names them, completed to the full name the text gave ("Stanovaya" -> "Tatiana
@@ -288,7 +289,10 @@ class _Article:
         return self.cue_at.get(match.start("cue"))
 
     def _cue_speaker(self, cue: re.Match[str]) -> str | None:
-        """Who a speech verb or "according to" attributes words to; remembered, so it is worked out once."""
+        """Who a speech verb or "according to" attributes words to; remembered, so it is worked out once.
+
+        After "X asked Y whether …", Y is the person later pronouns refer to: the one who answers.
+        """
         if cue.start() not in self.cue_speakers:
             if cue["source"]:
                 speaker = self._named_after(cue.end())
