@@ -70,6 +70,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     nb_scaling : bool, default=False
         Scale features by their naive Bayes log-count ratio (NB-SVM) and fit one logistic regression per class;
         the scaling is folded into the coefficients, so prediction is the same plain linear model.
+    class_bias : mapping of label to float, or None, default=None
+        Added to each label's calibrated log-probability (so to its score) before the softmax: moves decisions
+        toward labels a metric rewards, as when F_avg ignores "none". :func:`stance.train` learns it out of fold.
 
     Attributes
     ----------
@@ -117,6 +120,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         target_column: str | None = None,
         target_weight: float = 1.0,
         nb_scaling: bool = False,
+        class_bias: Mapping[str, float] | None = None,
     ):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -134,6 +138,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.target_column = target_column
         self.target_weight = target_weight
         self.nb_scaling = nb_scaling
+        self.class_bias = class_bias
 
     def fit(self, X: Any, y: Sequence[Any]) -> "StanceClassifier":
         """Learn from ``X`` (texts, or with ``target_column`` a table of texts and targets) and the labels ``y``."""
@@ -150,6 +155,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.temperature_ = self._out_of_fold_temperature(features, labels) if self.temperature == "auto" else float(self.temperature)
         model.coef_ /= self.temperature_
         model.intercept_ /= self.temperature_
+        model.intercept_ += self._bias(model.classes_)
         self.pipeline_ = pipeline
         self.classes_ = model.classes_
         self.predictor_ = self._compile(pipeline)
@@ -217,6 +223,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if not self.targets_ or targets is None:
             return features
         return augment(features, target_index(targets, self.targets_), len(self.targets_), self.target_weight)
+
+    def _bias(self, classes: np.ndarray) -> np.ndarray:
+        """``class_bias`` as offsets to the intercepts (one, the difference, for a two-class model)."""
+        unknown = sorted(set(self.class_bias or {}) - set(classes))
+        if unknown:
+            raise ValueError(f"class_bias names labels not in the training labels: {', '.join(unknown)}")
+        offsets = np.asarray([float((self.class_bias or {}).get(label, 0.0)) for label in classes])
+        return offsets[1:] - offsets[0] if len(classes) == 2 else offsets
 
     def _out_of_fold_temperature(self, features: Any, labels: np.ndarray) -> float:
         """The temperature fitted on 3-fold out-of-fold scores (1.0 when a class is too small to fold)."""

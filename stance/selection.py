@@ -152,6 +152,49 @@ def select_params(texts: Sequence[str], labels: Sequence[str], targets: Sequence
     return SelectionResult(chosen, best_score, metric, candidates, skipped, time.perf_counter() - start, best_scores)
 
 
+BIAS_STEPS = tuple(sorted(np.round(np.arange(-3.0, 3.01, 0.1), 1), key=abs))
+"""Offsets tried for each label's log-probability, smallest first so that ties keep the smaller shift."""
+MIN_BIAS_GAIN = 0.005
+"""A class bias is kept only if it raises the out-of-fold metric by at least this much (smaller gains are noise)."""
+
+
+def fit_class_bias(proba: np.ndarray, labels: Sequence[str], metric: str = "macro_f1",
+                   positive_labels: Sequence[str] | None = None) -> tuple[dict[str, float], float]:
+    """Offsets to each label's log-probability that maximise ``metric`` on out-of-fold ``proba``, and that score.
+
+    A coordinate search over :data:`BIAS_STEPS`, the first label fixed at 0 (only differences matter). Returns no
+    offsets when the best gain is under :data:`MIN_BIAS_GAIN`. ``proba`` columns are in sorted label order.
+    """
+    classes = np.unique(np.asarray(labels, dtype=object))
+    log_proba = np.log(np.clip(proba, 1e-12, None))
+
+    def score(offsets: np.ndarray) -> float:
+        predicted = classes[(log_proba + offsets).argmax(axis=1)]
+        return metric_score(metric, labels, predicted, classes, positive_labels)
+
+    offsets = np.zeros(len(classes))
+    base = best = score(offsets)
+    for _ in range(3):
+        before = best
+        for k in range(1, len(classes)):
+            for step in BIAS_STEPS:
+                trial = offsets.copy()
+                trial[k] = step
+                if (value := score(trial)) > best + 1e-12:
+                    best, offsets = value, trial
+        if best == before:
+            break
+    if best - base < MIN_BIAS_GAIN:
+        return {}, base
+    return {str(label): float(offset) for label, offset in zip(classes, offsets) if offset}, best
+
+
+def shift_proba(proba: np.ndarray, classes: Sequence[str], class_bias: dict[str, float]) -> np.ndarray:
+    """Probabilities with each label's log-probability moved by its offset, renormalised (what the model will say)."""
+    shifted = proba * np.exp([class_bias.get(str(label), 0.0) for label in classes])
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
 def _axes(fixed: dict[str, Any], with_targets: bool) -> list[tuple[str, tuple[dict[str, Any], ...]]]:
     """The axes to search: none that would change a parameter the caller fixed, and target weight only with targets."""
     axes = []

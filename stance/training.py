@@ -33,6 +33,7 @@ def train(
     time_budget: float = DEFAULT_TIME_BUDGET,
     metric: str = "macro_f1",
     positive_labels: Sequence[str] | None = None,
+    tune_bias: bool = True,
     **params: Any,
 ) -> tuple[Any, EvaluationReport]:
     """Fit a ``StanceClassifier`` on one or more CSVs and report its cross-validated quality.
@@ -41,7 +42,9 @@ def train(
     side of every split. ``target_column`` names what each text takes a stance toward: the model then learns with
     the target known (see ``StanceClassifier``). With ``search`` the settings are chosen by cross-validated
     ``metric`` (``"macro_f1"`` or ``"f_avg"``, the mean F1 of ``positive_labels``) within ``time_budget`` seconds;
-    ``params`` go to ``StanceClassifier`` and are never varied by the search.
+    with ``tune_bias`` each label's score gets the offset that maximises the same out-of-fold metric (kept only if
+    it gains at least 0.005; see ``StanceClassifier(class_bias=...)``). ``params`` go to ``StanceClassifier`` and
+    are never varied by the search.
 
     Returns
     -------
@@ -50,7 +53,8 @@ def train(
     """
     data = read_training_data(csv_path, text_column, label_column, group_column, drop_invalid, target_column)
     return fit_with_report(data, group_column, n_splits, text_column=text_column, target_column=target_column,
-                           search=search, time_budget=time_budget, metric=metric, positive_labels=positive_labels, **params)
+                           search=search, time_budget=time_budget, metric=metric, positive_labels=positive_labels,
+                           tune_bias=tune_bias, **params)
 
 
 def read_training_data(csv_path: PathLike | Sequence[PathLike], text_column: str, label_column: str,
@@ -75,14 +79,15 @@ def read_training_data(csv_path: PathLike | Sequence[PathLike], text_column: str
 def fit_with_report(data: LabelledData, group_column: str | None = None, n_splits: int = 5, *,
                     text_column: str = "text", target_column: str | None = None, search: bool = False,
                     time_budget: float = DEFAULT_TIME_BUDGET, metric: str = "macro_f1",
-                    positive_labels: Sequence[str] | None = None, **params: Any) -> tuple[Any, EvaluationReport]:
+                    positive_labels: Sequence[str] | None = None, tune_bias: bool = True,
+                    **params: Any) -> tuple[Any, EvaluationReport]:
     """Cross-validate (searching the settings if ``search``), calibrate on the same out-of-fold scores, fit on all rows.
 
     Refuses label sets too small to cross-validate, an unknown metric and positive labels that are not labels.
     """
     from stance.classifier import StanceClassifier, fit_temperature
     from stance.predictor import scores_to_proba
-    from stance.selection import select_params
+    from stance.selection import fit_class_bias, select_params, shift_proba
 
     counts = data.label_counts()
     groups, n_splits = _check_folds(data, group_column, n_splits, counts)
@@ -102,14 +107,20 @@ def fit_with_report(data: LabelledData, group_column: str | None = None, n_split
         uncalibrated = StanceClassifier(**{**params, **columns, "temperature": 1.0})
         scores = out_of_fold(uncalibrated, X, data.labels, groups, n_splits, random_state, method="decision_function")
     temperature = fit_temperature(scores, data.labels) if params.get("temperature", "auto") == "auto" else params["temperature"]
+    proba = scores_to_proba(scores / temperature)
+    if tune_bias and "class_bias" not in params:
+        params["class_bias"] = fit_class_bias(proba, data.labels, metric, positive)[0] or None
+    proba = shift_proba(proba, sorted(counts), params.get("class_bias") or {})
     searched = f" of the settings the search chose among {len(selection.candidates)} (so slightly optimistic)" if selection else ""
     notes = [*data.warnings, f"{n_splits}-fold {'grouped ' if groups else ''}cross-validation{searched}, "
              f"probabilities calibrated with temperature {temperature:.2f}"]
+    if params.get("class_bias"):
+        shifts = ", ".join(f"{label} {offset:+.1f}" for label, offset in params["class_bias"].items())
+        notes.append(f"label offsets chosen on these same predictions to raise {metric} (so slightly optimistic): {shifts}")
     if target_column:
         notes.append(f"targets ({target_column}): {len({t for t in targets if t})} seen in training; "
                      "texts about other targets are scored by the part of the model shared by all targets")
-    report = build_report(data.texts, data.labels, scores_to_proba(scores / temperature), sorted(counts), notes=notes,
-                          positive_labels=positive)
+    report = build_report(data.texts, data.labels, proba, sorted(counts), notes=notes, positive_labels=positive)
     report.selection = selection.summary() if selection else None
     model = StanceClassifier(**{**params, **columns, "temperature": temperature}).fit(X, data.labels)
     return model, report

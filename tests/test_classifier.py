@@ -77,6 +77,26 @@ def test_any_label_set_including_two_classes():
     assert clf.decision_function(["good deal"]).shape == (1,)
 
 
+def test_class_bias_shifts_the_scores_of_the_labels_it_names(tiny_corpus):
+    texts, labels = split(tiny_corpus * 3)
+    plain = StanceClassifier(temperature=1.0).fit(texts, labels)
+    label = plain.classes_[1]
+    biased = StanceClassifier(temperature=1.0, class_bias={label: 1.5}).fit(texts, labels)
+    shift = biased.decision_function(texts) - plain.decision_function(texts)
+    np.testing.assert_allclose(shift, np.where(plain.classes_ == label, 1.5, 0.0)[None, :].repeat(len(texts), 0))
+    assert (biased.predict_proba(texts)[:, 1] > plain.predict_proba(texts)[:, 1]).all()
+    with pytest.raises(ValueError, match="class_bias names labels not in the training labels: nope"):
+        StanceClassifier(class_bias={"nope": 1.0}).fit(texts, labels)
+
+
+def test_class_bias_with_two_classes_moves_the_single_score():
+    texts = ["good news", "great deal", "fine outcome", "bad news", "awful deal", "poor outcome"]
+    labels = ["pos", "pos", "pos", "neg", "neg", "neg"]
+    plain = StanceClassifier(temperature=1.0).fit(texts, labels)
+    biased = StanceClassifier(temperature=1.0, class_bias={"neg": 0.5, "pos": 2.0}).fit(texts, labels)
+    np.testing.assert_allclose(biased.decision_function(texts) - plain.decision_function(texts), 1.5)
+
+
 def test_feature_blocks_can_be_switched_off(tiny_corpus):
     texts, labels = split(tiny_corpus)
     word_only = StanceClassifier(char_ngram_range=None).fit(texts, labels)

@@ -17,7 +17,7 @@ from stance.cli import main
 from stance.errors import StanceInputError
 from stance.evaluation import build_report, default_positive_labels, metric_score, out_of_fold
 from stance.predictor import scores_to_proba
-from stance.selection import AXES, select_params
+from stance.selection import AXES, MIN_BIAS_GAIN, fit_class_bias, select_params, shift_proba
 
 DATA = Path(__file__).parent / "data" / "targets"
 N_VARIANTS = sum(len(variants) for _, variants in AXES)
@@ -162,7 +162,7 @@ def test_reports_give_f_avg_beside_macro_f1():
 
 def test_train_searches_by_default_and_reports_the_search(small, write_csv):
     path = write_csv([["text", "label"]] + small[["text", "label"]].values.tolist())
-    model, report = stance.train(path, n_splits=3, time_budget=1e6, metric="f_avg")
+    model, report = stance.train(path, n_splits=3, time_budget=1e6, metric="f_avg", tune_bias=False)
     assert report.selection["metric"] == "f_avg" and len(report.selection["candidates"]) > 1
     assert {k: model.get_params()[k] for k in report.selection["params"]} == report.selection["params"]
     assert report.selection["score"] == pytest.approx(report.f_avg)
@@ -202,3 +202,31 @@ def test_command_line_train_refuses_bad_search_options(capsys, small, write_csv,
     path = write_csv([["text", "label"]] + small[["text", "label"]].values.tolist())
     assert main(["train", str(path), "--output", str(tmp_path / "m.npz"), "--folds", "3", *options]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_class_bias_moves_decisions_toward_what_the_metric_rewards():
+    # Every FAVOR row is a near-tie lost to NONE: lifting FAVOR by 0.3 gets them right, and F_avg ignores NONE.
+    labels = ["AGAINST"] * 4 + ["FAVOR"] * 4 + ["NONE"] * 4
+    proba = np.array([[0.8, 0.1, 0.1]] * 4 + [[0.1, 0.42, 0.48]] * 4 + [[0.1, 0.1, 0.8]] * 4)
+    bias, score = fit_class_bias(proba, labels, "f_avg", ["FAVOR", "AGAINST"])
+    assert set(bias) == {"FAVOR"} and 0 < bias["FAVOR"] <= 0.3
+    assert score == pytest.approx(1.0)
+    shifted = shift_proba(proba, ["AGAINST", "FAVOR", "NONE"], bias)
+    np.testing.assert_allclose(shifted.sum(axis=1), 1.0)
+    assert (shifted.argmax(axis=1) == [0] * 4 + [1] * 4 + [2] * 4).all()
+
+
+def test_class_bias_is_left_out_when_it_gains_too_little():
+    labels = ["a", "b", "a", "b"]
+    assert fit_class_bias(np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.4, 0.6]]), labels) == ({}, 1.0)
+    assert MIN_BIAS_GAIN > 0
+
+
+def test_train_keeps_a_class_bias_that_raises_the_out_of_fold_metric(small, write_csv):
+    path = write_csv([["text", "label"]] + small[["text", "label"]].values.tolist())
+    model, report = stance.train(path, n_splits=3, time_budget=0, metric="f_avg")
+    plain, unbiased = stance.train(path, n_splits=3, time_budget=0, metric="f_avg", tune_bias=False)
+    assert plain.class_bias is None and model.class_bias  # on these rows an offset gains more than the minimum
+    assert report.f_avg >= unbiased.f_avg + MIN_BIAS_GAIN
+    assert any("label offsets" in note for note in report.notes)
+    assert not np.allclose(model.predict_proba(small["text"]), plain.predict_proba(small["text"]))

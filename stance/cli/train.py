@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what the search maximises: macro_f1 (default) or f_avg, the mean F1 of --positive-labels")
     parser.add_argument("--positive-labels", metavar="A,B", type=label_list,
                         help="labels F_avg averages (default: every label but none/neutral)")
+    parser.add_argument("--no-bias", dest="tune_bias", action="store_false",
+                        help="keep the calibrated probabilities as they are, without the per-label offsets that "
+                             "raise the cross-validated metric (offsets are kept only when they gain 0.005 or more)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the folds and the model (default: 0); same data, same seed: same model")
     parser.add_argument("--C", type=float, default=None,
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     model, report = fit_with_report(data, args.group_column, args.folds, text_column=args.text_column,
                                     target_column=args.target_column, search=args.time_budget > 0,
                                     time_budget=args.time_budget, metric=args.metric,
-                                    positive_labels=args.positive_labels, **params)
+                                    positive_labels=args.positive_labels, tune_bias=args.tune_bias, **params)
     save(model, args.output)
     if report.selection:
         print(format_selection(report.selection), end="\n\n")
