@@ -65,7 +65,7 @@ class _Mention:
 
 
 _UPPER = "A-ZÀ-ÖØ-ÞĆČĐŁŃŚŠŹŻŽ"
-_HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Prof", "St")
+_HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Prof", "St", "Jr", "Sr")
 _HONORIFIC = rf"(?:{'|'.join(_HONORIFICS)})\."
 _TOKEN = rf"{_HONORIFIC}|(?:[{_UPPER}]\.)+(?![\w'’-])|[{_UPPER}][\w'’-]*"
 _PARTICLES = ("von", "van", "der", "den", "de", "da", "du", "dos", "bin", "ibn", "al", "el", "la", "le", "del", "della",
@@ -99,16 +99,18 @@ _SPEECH_VERB = (
     "concluded|predicted|cautioned|complained|vowed|pledged|promised|retorted|quipped|lamented|asserted|reiterated|"
     "confirmed|joked|countered|shouted|shouting|yelled|exclaimed|answered|answers|answering|accused|accuses|accusing|"
     "fumed|hailed|praised|slammed|blasted|mocked|scoffed|snapped|recalled|recalls|observed|testified|alleged|boasted|"
-    "demanded|pleaded|recounted|mused|whispered|sighed|texted|messaged|emailed|put it"
+    "demanded|pleaded|recounted|mused|whispered|sighed|texted|messaged|emailed|put it|sneered|bellowed|roared|cried|"
+    "heckled|interjected|barked|thundered|screamed|muttered|murmured"
 )
 _CUE = re.compile(rf"(?<![\w-])(?:(?P<verb>{_SPEECH_VERB})|(?P<source>[Aa]ccording to))(?![\w-])")
 _ATTRIBUTION_AFTER = re.compile(
     rf"[^\S\n]*+,?+[^\S\n]*+(?!(?:but|and|or|while|as|because|so|then|yet)\b)"
     rf"(?:[^.!?;:\"“”‘█\n]|{_ABBREVIATION_DOT}){{0,200}}?(?P<cue>(?<![\w-])(?:{_SPEECH_VERB}|according to)(?![\w-]))"
 )
+_NEW_CLAUSE = re.compile(r",\s*(?:but|as|while|because|since|although|though|when|after|before|whereas)\b")
 _CLAUSE_BEFORE_COMMA = re.compile(r"\w\s*,")
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\"“”‘█—]|[’'](?!\w)|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|"
+    r"[,;:()\"“”‘█—]|[’'](?!\w)|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|whose|"
     r"whom|which|where|if|since)\b"
 )
 _TRAILING_ADVERBS = re.compile(
@@ -125,12 +127,13 @@ _NAMED_DESCRIPTION = re.compile(rf"The(?:[^\S\n]+[a-z][\w-]*){{1,3}},[^\S\n]+(?P
 _PARTICIPLE_AT_END = re.compile(r"\b[a-z]{2,}ed$")
 _APPOSITIVE_NAME = re.compile(rf",\s*(?P<name>{_NAME_RUN})\s*[,.]")
 _OPENING_APPOSITIVE = re.compile(rf"[^,.;:\n]{{1,80}}?{_APPOSITIVE_NAME.pattern}")
-_ROLE_THEN_NAME = re.compile(rf"(?:(?!(?:at|of|in|for|the|with|from|on|by|to)\b)[a-z][\w-]*\s+){{1,3}}{_NAME_RUN}")
-_AFTER_OPENING_CLAUSE = re.compile(rf"(?:[^,.;:\n█]|{_ABBREVIATION_DOT}){{1,120}}?,[^\S\n]+(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
+_ROLE_THEN_NAME = re.compile(rf"(?:[a-z][\w-]*\s+){{0,2}}(?P<role>[a-z][\w-]*)\s+{_NAME_RUN}")
+_AFTER_OPENING_CLAUSE = re.compile(
+    rf"(?:[^.;:\n]|{_ABBREVIATION_DOT}){{1,160}}?,[\"”’']?[^\S\n]+(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
 _ROLE_WORDS_BEFORE = re.compile(r"(?:[a-z][\w-]*[^\S\n]+){1,3}$")
 _NOT_SPEECH_BEFORE = re.compile(
     r"(?:\bso-called|\bdubbed|\btitled|\bentitled|\bnicknamed|\bknown as|\bheadlined|\bbranded|\bcall[- ]?sign"
-    r"|\bcode-?named|\bnom de guerre|\balias|\bgoes by"
+    r"|\bcode-?named|\bnom de guerre|\balias|\bgoes by|\bcall(?:s|ed|ing)?\s+(?:themselves|itself|himself|herself)"
     r"|\b(?:the|an?|his|her|its|their|our|my|your|this|that|new|latest|\w+['’]s)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:book|memoir|novel|film|movie|documentary|show|series|programme|program|podcast|play|song|album|"
     r"exhibition|essay|slogan|motto|hashtag|headline|tagline|title)s?(?:\s+(?:called|named))?\s*,?"
@@ -138,7 +141,13 @@ _NOT_SPEECH_BEFORE = re.compile(
     r"(?:\b(?:read|reads|reading|saying|bearing|proclaiming)\s*:?|:))\s*$",
     re.IGNORECASE,
 )
-_NICKNAME_BEFORE = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:\w+\s+)?the\s*$", re.IGNORECASE)
+_NICKNAMED = re.compile(
+    rf"(?P<first>[{_UPPER}][\w'’-]*)[^\S\n]+[\"“]█*[^\s█\"”]?[\"”][^\S\n]+(?P<last>[{_UPPER}][\w'’-]*)")
+_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)")
+"""A short aside such as a party tag, "(Lab)" or "(R-Texas)": blanked out of the prose the speaker is read from."""
+_TITLE_BEFORE = re.compile(r"(?:\bon|\w['’]s?)\s*$")
+_NICKNAME_BEFORE = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:\w+\s+)?the\s*$|\b(?:by|of|for|from|with|to|in|on|at)\s+the\s*$",
+                              re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _ASKED_BY_BEFORE = re.compile(rf"\b[Aa]sked by (?P<asker>(?:{_DETERMINER})(?:\s+[\w-]+){{1,2}}|{_NAME_RUN}),\s*$")
 _RELATIVE_AT_END = re.compile(r"\s+who(?:\s+[a-z][\w-]*){1,6}$")
@@ -173,20 +182,24 @@ _TITLE_WORDS = frozenset(
     "refugee evacuee serviceman servicewoman marine sniper pilot firefighter rescuer policeman policewoman guard "
     "miner steelworker fisherman baker butcher barber waiter waitress bartender cleaner driver mechanic electrician "
     "plumber builder carpenter lecturer pupil graduate intern blogger academic scholar sociologist psychologist "
-    "striker midfielder defender goalkeeper winger forward player referee umpire skipper".split()
+    "striker midfielder defender goalkeeper winger forward player referee umpire skipper aide holder".split()
 )
 _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
     "alliance nato cabinet senate congress duma rada court agency bank service committee party times post news "
     "institute center centre university school foundation army forces command palace élysée elysee administration "
     "presidency delegation mission team secretariat campaign company group reuters afp tass interfax oblast region "
-    "province".split()
+    "province street avenue road square meadows stadium airport station cathedral hospital prison bureau authority "
+    "board club association society federation league network channel assembly chamber fund laboratory exchange".split()
 )
 _OFFICES = frozenset(
     "president minister chancellor premier king queen pope secretary spokesman spokeswoman spokesperson ambassador "
     "envoy mayor governor".split()
 )
 _MINOR_WORDS = frozenset("of the a an and in on for to with at by".split())
+_UNNAMED_SUBJECT = re.compile(
+    r"(?:An?|One)(?:[^\S\n]+[\w.-]+){0,4}?[^\S\n]+(?:" + "|".join(sorted(_TITLE_WORDS | {"source", "insider"})) + r")\b")
+"""A sentence opening on an unnamed person ("A senior government source was blunter."), whom "the source" repeats."""
 
 
 def extract_quotes(text: str) -> list[Quote]:
@@ -210,7 +223,7 @@ class _Article:
     def __init__(self, text: str) -> None:
         self.clean = _strip_links(text)
         self.spans = _scan(self.clean)
-        self.prose = _mask(self.clean, self.spans)
+        self.prose = _PARENTHETICAL.sub(lambda aside: " " * len(aside[0]), _mask(self.clean, self.spans))
         self.sentence_starts = _sentence_starts(self.prose)
         self.cues = list(_CUE.finditer(self.prose))
         self.cue_at = {cue.start(): cue for cue in self.cues}
@@ -236,8 +249,10 @@ class _Article:
             cues = [cue for cue in self.cues if start <= cue.start() < end]
             if named := _NAMED_DESCRIPTION.match(self.prose, start):
                 self._reveal(self._person(named["name"], bare=True))
-            if not cues:
+            if not cues and not self.prose[start:end].rstrip().endswith("?"):  # a reporter's question names no speaker
                 self._remember(self._subject(start) or self._first_person(start, end, bare=False))
+                if unnamed := _UNNAMED_SUBJECT.match(self.prose, start):
+                    self.described.append(unnamed.group().lower())
             spans = [span for span in self.spans if start <= span.opening < end]
             items: list[re.Match[str] | _Span] = sorted([*cues, *spans], key=_position)
             for item in items:
@@ -256,7 +271,8 @@ class _Article:
             return None
         if not text:
             return None
-        cue = self._cue_before(span, sentence_start) or self._cue_after(span, _looks_like_label(text))
+        label = _looks_like_label(text)
+        cue = self._cue_before(span, sentence_start, label) or self._cue_after(span, label)
         introduced = self.prose[sentence_start:span.opening].rstrip().endswith(":")
         asked = text.endswith("?") and _ASKED_BY_BEFORE.search(self.prose, sentence_start, span.opening)
         if asked:
@@ -289,20 +305,29 @@ class _Article:
     def _is_not_speech(self, span: _Span, sentence_start: int, text: str) -> bool:
         """Whether the words before the span mark it as a title, a nickname or a slogan (or it lists on from one).
 
-        "calling the" marks a name of up to three words ("the "special military operation""), not speech.
+        "calling the" or a preposition and "the" mark a name of up to four words ("the "special military operation"",
+        "by the "coalition of the willing""), not speech, and
+        "on" or a possessive the title of a show ("on CNN's "State of the Union"").
         """
         if _NOT_SPEECH_BEFORE.search(self.prose, sentence_start, span.opening):
             return True
-        if len(text.split()) <= 3 and _NICKNAME_BEFORE.search(self.prose, sentence_start, span.opening):
+        if len(text.split()) <= 4 and _NICKNAME_BEFORE.search(self.prose, sentence_start, span.opening):
+            return True
+        if _is_title(text) and _TITLE_BEFORE.search(self.prose, sentence_start, span.opening):
             return True
         after = self.skipped_after
         chained = after is not None and after >= sentence_start and _CHAINED.fullmatch(self.prose, after, span.opening)
         return bool(chained)
 
-    def _cue_before(self, span: _Span, sentence_start: int) -> re.Match[str] | None:
-        """The nearest speech verb or "according to" before the span in its sentence."""
+    def _cue_before(self, span: _Span, sentence_start: int, label: bool) -> re.Match[str] | None:
+        """The nearest speech verb or "according to" before the span in its sentence.
+
+        A ``label`` (a scare-quoted term) does not take one from before a new clause (", as the Government …").
+        """
         before = [cue for cue in self.cues if sentence_start <= cue.start() < span.opening]
-        return before[-1] if before else None
+        if not before or (label and _NEW_CLAUSE.search(self.prose, before[-1].end(), span.opening)):
+            return None
+        return before[-1]
 
     def _cue_after(self, span: _Span, label: bool) -> re.Match[str] | None:
         """The attribution that follows the span ("…," X said / said X / according to X), if any.
@@ -377,7 +402,8 @@ class _Article:
         for segment in reversed(before[:-1].split(",")):
             breaks = list(_CLAUSE_BREAK.finditer(segment))
             phrase = (segment[breaks[-1].end():] if breaks else segment).strip()
-            if phrase[:1].isupper() or _ROLE_THEN_NAME.fullmatch(phrase):
+            role = _ROLE_THEN_NAME.fullmatch(phrase)
+            if phrase[:1].isupper() or (role and role["role"] in _TITLE_WORDS):
                 speaker = self._speaker(phrase, position)
                 if speaker in self.people:
                     return speaker
@@ -457,7 +483,9 @@ class _Article:
         antecedent = next((phrase for phrase in reversed(self.described) if head in phrase.lower().split()), None)
         if match or antecedent:
             return match or antecedent
-        if head in _OFFICES and (required != {head} or self._offices(self.last_person)):
+        if any(_POSSESSIVE.search(word) for word in words):  # "the prime minister's spokesperson" is someone else
+            return text
+        if head in _OFFICES and (required != {head} or len(words) > 3 or self._offices(self.last_person)):
             return text
         return self.last_person or text
 
@@ -581,7 +609,7 @@ def _trim(text: str, pieces: tuple[tuple[int, int], ...]) -> list[tuple[int, int
 
 def _mentions(prose: str) -> list[_Mention]:
     """Every person named in the prose with two or more names, with the titles and roles written before the name
-    (a possessive counts: "Donald Trump's envoy" names Donald Trump)."""
+    (a possessive counts: "Donald Trump's envoy" names Donald Trump; "Rosalind "Ros" MacLeod" is Rosalind MacLeod)."""
     found = []
     for run in _NAME.finditer(prose):
         titles, name = _split_name(_POSSESSIVE.sub("", run.group()))
@@ -589,7 +617,9 @@ def _mentions(prose: str) -> list[_Mention]:
             roles = _ROLE_WORDS_BEFORE.search(prose[max(0, run.start() - 60):run.start()])
             titles += roles.group().split() if roles else []
             found.append(_Mention(run.start(), " ".join(name), frozenset(titles)))
-    return found
+    for named in _NICKNAMED.finditer(prose):
+        found.append(_Mention(named.start(), f"{named['first']} {named['last']}", frozenset()))
+    return sorted(found, key=lambda mention: mention.start)
 
 
 def _unique_first_names(people: set[str]) -> dict[str, str]:
@@ -619,7 +649,10 @@ def _split_name(run: str) -> tuple[list[str], list[str]]:
             cut = index + 1
         elif index < len(tokens) - 1 and _POSSESSIVE.search(token):
             cut = index + 1
-    return [token.lower() for token in tokens[:cut]], tokens[cut:]
+    name = tokens[cut:]
+    while len(name) > 2 and name[-1].isupper() and len(name[-1]) <= 4:  # letters after a name: KC, MP, OBE
+        name.pop()
+    return [token.lower() for token in tokens[:cut]], name
 
 
 def _surname(name: list[str]) -> str:
@@ -640,6 +673,12 @@ def _addresses(text: str, person: str) -> bool:
     """Whether quoted words speak to a person by surname, as in "That is not what I asked, Mr. Kerwin."."""
     surname = re.escape(person.split()[-1])
     return bool(re.search(rf"(?:^|,\s)(?:\S+\s)?{surname}(?:,|[.!?]?$)", text))
+
+
+def _is_title(text: str) -> bool:
+    """Whether quoted words are capitalised like a title ("Face the Nation", "Fox News Sunday.")."""
+    words = text.rstrip(".").split()
+    return len(words) >= 2 and words[0][:1].isupper() and all(w[:1].isupper() or w in _MINOR_WORDS for w in words)
 
 
 def _looks_like_label(text: str) -> bool:

@@ -151,6 +151,31 @@ PATTERNS = {
         'A sniper who goes by the call sign "Falcon" waved. Officials insist on calling it the "stabilisation '
         'mission." A chalk sign on the door: "Closed for the war". The film\'s tagline, "Nothing grows back," stuck.',
         []),
+    "show_title_after_on_or_a_possessive": (
+        'Appearing on NBC\'s "Meet the Press," Senator Ann Cole said the deal was "a trap."',
+        [("a trap.", "Ann Cole")]),
+    "scare_quote_in_a_later_clause_takes_no_earlier_cue": (
+        'The minister has said troops could serve, but only under a mandate, as critics questioned the "dual key".',
+        []),
+    "a_question_in_the_prose_names_no_speaker": (
+        'Secretary Marco Rubio took questions on the plane. And did he trust Vladimir Putin?\n\n'
+        '"I trust what I can verify," he said.',
+        [("I trust what I can verify", "Marco Rubio")]),
+    "party_tags_and_letters_after_names": (
+        'Cllr Ann Price (Lab), the leisure lead, said: "The park opens in May." Judge Mary Stone KC told him: '
+        '"You abused their trust." "We keep marching," said Paul Reed Jr., 58, a mechanic.',
+        [("The park opens in May.", "Ann Price"), ("You abused their trust.", "Mary Stone"),
+         ("We keep marching", "Paul Reed Jr.")]),
+    "unnamed_subject_repeated_by_a_description": (
+        'A senior government source was blunter. "The risk," the source said, "is a bad deal."',
+        [("The risk", "a senior government source"), ("is a bad deal.", "a senior government source")]),
+    "a_possessive_description_is_someone_else": (
+        'Sir Tom Hale spoke first. Later the prime minister\'s spokesperson said: "No comment."',
+        [("No comment.", "the prime minister's spokesperson")]),
+    "group_names_and_nicknames_inside_names": (
+        'Teenagers calling themselves "Parks For All" were backed by the "friends of the river". Margaret "Peggy" '
+        'Olsen spoke last. "We won," Olsen said. "Shame!" bellowed a backbencher.',
+        [("We won", "Margaret Olsen"), ("Shame!", "a backbencher")]),
     "not_speech_is_skipped": (
         'Protesters held placards reading "No Yalta 2.0" and "Ukraine is not for sale." His memoir "Winter in '
         'Moscow" sold well. Critics dubbed it "weekend peace," and the "deal" stalled.',
@@ -220,9 +245,10 @@ def test_gold_passage(document):
 
 @pytest.mark.parametrize("document", [*gold_documents("independent_gold.json", {"independent-then-fixed"}),
                                       *gold_documents("independent2_gold.json", {"independent-2-then-fixed"}),
-                                      *gold_documents("independent3_gold.json", {"independent-3-then-fixed"})],
+                                      *gold_documents("independent3_gold.json", {"independent-3-then-fixed"}),
+                                      *gold_documents("independent4_gold.json", {"independent-4-then-fixed"})],
                          ids=lambda document: document["id"])
 def test_independent_passage(document):
-    # Each set was first scored unseen (speaker accuracy 0.667, 0.800 and 0.867 exact), then fixed. Documents whose
+    # Each set was first scored unseen (speaker accuracy 0.667, 0.800, 0.867, 0.868 exact), then fixed. Documents whose
     # remaining misses need more than the text's syntax (who "she" is, a speaker named only later) are left out.
     assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
