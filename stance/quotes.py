@@ -74,6 +74,7 @@ _NAME_RUN = rf"(?:{_TOKEN})(?:[^\S\n]+(?:(?:of|{'|'.join(_PARTICLES)})[^\S\n]+)*
 _NAME = re.compile(_NAME_RUN)
 _NAME_AT_END = re.compile(rf"(?:\b(?:{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_NAME_RUN})$")
 _PRONOUN_AT_END = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey)$")
+_IT_AT_END = re.compile(r"\b[Ii]t$")
 _DETERMINER = r"[Tt]he|[Aa]n?|[Oo]ne|[Ss]ome|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]any|[Aa]nother|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir"
 _DETERMINERS = re.compile(_DETERMINER)
 _DESCRIPTION_AT_END = re.compile(rf"\b(?:{_DETERMINER}|{_TOKEN}['’]s)\s+(?:\S+\s+){{0,8}}?\S+$")
@@ -89,7 +90,7 @@ _POSSESSIVE_AFTER = re.compile(
     r"the|a|an|which|that|who|while|before|after|from|by|of|than|then|so|if)\b)[a-z]"
 )
 _SENTENCE_BREAK = re.compile(rf"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'{_UPPER}])|\n[^\S\n]*\n\s*")
-_ABBREVIATION = re.compile(rf"(?:\b(?:[A-Z]\.)+[A-Z]\.|\b{_HONORIFIC}|(?:^|\b[{_UPPER}][\w'’-]*\.?\s+)[A-Z]\.)$")
+_ABBREVIATION = re.compile(rf"(?:\b(?:[A-Z]\.)+[A-Z]\.|\b{_HONORIFIC}|(?:^|\b[{_UPPER}][\w'’-]*\.?\s+)[A-Z]\.|\b[a-z]+\s+[A-WYZ]\.)$")
 _ABBREVIATION_DOT = "(?:" + "|".join(rf"(?<=\b{word})" for word in (f"[{_UPPER}]", *_HONORIFICS)) + r")\."
 _SPEECH_VERB = (
     "said|says|saying|told|tells|telling|added|adds|adding|noted|notes|noting|wrote|writes|writing|stated|declared|"
@@ -100,7 +101,8 @@ _SPEECH_VERB = (
     "confirmed|joked|countered|shouted|shouting|yelled|exclaimed|answered|answers|answering|accused|accuses|accusing|"
     "fumed|hailed|praised|slammed|blasted|mocked|scoffed|snapped|recalled|recalls|observed|testified|alleged|boasted|"
     "demanded|pleaded|recounted|mused|whispered|sighed|texted|messaged|emailed|put it|sneered|bellowed|roared|cried|"
-    "heckled|interjected|barked|thundered|screamed|muttered|murmured"
+    "heckled|interjected|barked|thundered|screamed|muttered|murmured|began|begins|emailed|"
+    "asks|admits|concedes|wondered|wonders"
 )
 _CUE = re.compile(rf"(?<![\w-])(?:(?P<verb>{_SPEECH_VERB})|(?P<source>[Aa]ccording to))(?![\w-])")
 _ATTRIBUTION_AFTER = re.compile(
@@ -110,20 +112,31 @@ _ATTRIBUTION_AFTER = re.compile(
 _NEW_CLAUSE = re.compile(r",\s*(?:but|as|while|because|since|although|though|when|after|before|whereas)\b")
 _CLAUSE_BEFORE_COMMA = re.compile(r"\w\s*,")
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\"“”‘█—]|[’'](?!\w)|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|whose|"
+    r"[,;:()\"“”‘█—]|\s–\s|[’'](?!\w)|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|whose|"
     r"whom|which|where|if|since)\b"
 )
 _TRAILING_ADVERBS = re.compile(
     r"(?:\s+(?:also|later|then|again|once|earlier|previously|repeatedly|reportedly|separately|recently|publicly|"
     r"privately|bluntly|flatly|openly|firmly|simply|only|still|even|already|often|has|have|had|would|will|could|did|"
-    r"not|on|last|this|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day))+\s*$"
+    r"not|on|last|this|night|morning|evening|week|weekend|yesterday|today|tonight|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day))+\s*$"
 )
 _NP_STOP = re.compile(
     rf"[,;:!?()\"“”‘█\n]|(?!{_ABBREVIATION_DOT})\.|\s(?:in|on|at|who|which|during|after|before|from|when|while|as|to|for|"
     r"about|that|this|last)\b"
 )
 _ADDRESSEE = re.compile(rf"[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}(?P<name>{_NAME_RUN})")
-_NAMED_DESCRIPTION = re.compile(rf"The(?:[^\S\n]+[a-z][\w-]*){{1,3}},[^\S\n]+(?P<name>{_NAME_RUN}),")
+_INSTITUTION_OPENING = re.compile(rf"The[^\S\n]+(?P<name>[{_UPPER}][\w-]*(?:[^\S\n]+[{_UPPER}][\w-]*)*)")
+_ACTING_SUBJECT = re.compile(
+    rf"(?:(?:[^,.;:\n█]|{_ABBREVIATION_DOT}){{1,60}}?,[^\S\n]+)?(?P<name>{_NAME_RUN})[^\S\n]+[a-z]"
+    rf"|[^,.;:\n█]{{1,60}}?,[^\S\n]+(?P<apposed>{_NAME_RUN}),[^\S\n]+[a-z]")
+"""A sentence that opens on a person doing something ("The Foreign Secretary, Yvette Cooper, rose …", "Mr. Putin
+also addressed …"), not on words about them ("Putin "is bluffing," she said"): that person is remembered first."""
+_FIRST_CLAUSE = re.compile(r"[^,;:\n█]{1,120}")
+_OPENING_ASKED = re.compile(r"(?:\w+,\s*)?[Aa]sked")
+"""A sentence opening "Asked about …, X said" (or "Finally, asked …"): the asking is a reporter's, not a speech cue."""
+_NAMED_DESCRIPTION = re.compile(rf"\b[Tt]he(?:[^\S\n]+[a-z][\w-]*)*?[^\S\n]+(?P<head>[a-z][\w-]*),[^\S\n]+(?P<name>{_NAME_RUN}),")
+_NAME_OF = re.compile(rf"(?P<name>{_NAME_RUN})[^\S\n]+of[^\S\n]+the\b")
 _PARTICIPLE_AT_END = re.compile(r"\b[a-z]{2,}ed$")
 _APPOSITIVE_NAME = re.compile(rf",\s*(?P<name>{_NAME_RUN})\s*[,.]")
 _OPENING_APPOSITIVE = re.compile(rf"[^,.;:\n]{{1,80}}?{_APPOSITIVE_NAME.pattern}")
@@ -145,6 +158,7 @@ _NICKNAMED = re.compile(
     rf"(?P<first>[{_UPPER}][\w'’-]*)[^\S\n]+[\"“]█*[^\s█\"”]?[\"”][^\S\n]+(?P<last>[{_UPPER}][\w'’-]*)")
 _PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)")
 """A short aside such as a party tag, "(Lab)" or "(R-Texas)": blanked out of the prose the speaker is read from."""
+_DASH_ASIDE = re.compile(r"\s*—[^—\n]{1,80}—")
 _TITLE_BEFORE = re.compile(r"(?:\bon|\w['’]s?)\s*$")
 _NICKNAME_BEFORE = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:\w+\s+)?the\s*$|\b(?:by|of|for|from|with|to|in|on|at)\s+the\s*$",
                               re.IGNORECASE)
@@ -158,7 +172,8 @@ _FUNCTION_WORDS = frozenset(
     "The A An Yet But And Or So In On At As By For From With Without After Before During Since While When Meanwhile "
     "However Still Now Then Also Even Only This That These Those Some Many Most Both Several Asked Speaking "
     "According If Although Though Back Along Like Unlike Under Over Its His Her Their Our My Your We They He She It "
-    "I Former Veteran Opposition".split()
+    "I Former Veteran Opposition Would Could Should Will Can Did Does Do Is Are Was Were Has Have Had Why What How "
+    "Where Who".split()
 )
 _TITLE_WORDS = frozenset(
     "president vice minister prime secretary chancellor ambassador senator sen representative rep congressman "
@@ -182,7 +197,8 @@ _TITLE_WORDS = frozenset(
     "refugee evacuee serviceman servicewoman marine sniper pilot firefighter rescuer policeman policewoman guard "
     "miner steelworker fisherman baker butcher barber waiter waitress bartender cleaner driver mechanic electrician "
     "plumber builder carpenter lecturer pupil graduate intern blogger academic scholar sociologist psychologist "
-    "striker midfielder defender goalkeeper winger forward player referee umpire skipper aide holder".split()
+    "striker midfielder defender goalkeeper winger forward player referee umpire skipper aide holder det garda supt "
+    "insp".split()
 )
 _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
@@ -190,7 +206,8 @@ _INSTITUTIONS = frozenset(
     "institute center centre university school foundation army forces command palace élysée elysee administration "
     "presidency delegation mission team secretariat campaign company group reuters afp tass interfax oblast region "
     "province street avenue road square meadows stadium airport station cathedral hospital prison bureau authority "
-    "board club association society federation league network channel assembly chamber fund laboratory exchange".split()
+    "board club association society federation league network channel assembly chamber fund laboratory exchange "
+    "museum gallery library theatre theater orchestra opera zoo trust charity".split()
 )
 _OFFICES = frozenset(
     "president minister chancellor premier king queen pope secretary spokesman spokeswoman spokesperson ambassador "
@@ -240,15 +257,20 @@ class _Article:
         self.history: list[str] = []
         self.previous: tuple[Quote, str | None] | None = None
         self.found: list[Quote] = []
+        self.last_institution: str | None = None
         self.aliases: dict[str, str] = {}
 
     def quotes(self) -> list[Quote]:
         """Read the text sentence by sentence, keeping track of who speaks, and collect the quotations."""
         bounds = [*self.sentence_starts, len(self.prose)]
         for start, end in zip(bounds, bounds[1:]):
-            cues = [cue for cue in self.cues if start <= cue.start() < end]
-            if named := _NAMED_DESCRIPTION.match(self.prose, start):
-                self._reveal(self._person(named["name"], bare=True))
+            cues = [cue for cue in self.cues if start <= cue.start() < end and not _OPENING_ASKED.fullmatch(self.prose, start, cue.end())]
+            if (named := _NAMED_DESCRIPTION.search(self.prose, start, end)) and named.end("head") - start < 60:
+                self._reveal(self._person(named["name"], bare=True), None if named.start() == start else named["head"])
+            if institution := _INSTITUTION_OPENING.match(self.prose, start):
+                self._remember_institution(f"the {institution['name']}")
+            if cues and (acting := _ACTING_SUBJECT.match(self.prose, start)):  # "The Foreign Secretary, X, rose …"
+                self._remember(self._person(acting["name"] or acting["apposed"], bare=bool(acting["apposed"])))
             if not cues and not self.prose[start:end].rstrip().endswith("?"):  # a reporter's question names no speaker
                 self._remember(self._subject(start) or self._first_person(start, end, bare=False))
                 if unnamed := _UNNAMED_SUBJECT.match(self.prose, start):
@@ -357,20 +379,22 @@ class _Article:
             if speaker and speaker not in self.people and _DETERMINERS.match(speaker):
                 self.described.append(speaker)
             self._remember(speaker)
+            self._remember_institution(speaker)
             if cue["verb"] in ("asked", "asks") and (addressee := _ADDRESSEE.match(self.prose, cue.end())):
                 self._remember(self._person(addressee["name"], bare=True))
         return self.cue_speakers[cue.start()]
 
-    def _reveal(self, person: str | None) -> None:
+    def _reveal(self, person: str | None, head: str | None = None) -> None:
         """Give the unnamed speaker of the last quotation the name the text reveals next, if they had none.
 
         As in "…," the head of the region wrote. The official, Ivan Fedorov, said … or "…," Russia's chief
         negotiator said. Vladimir Medinsky, a Kremlin aide, added …: "added" and "The official, X," say who it was.
+        Later in a sentence ("…," the aide, Yuri Ushakov, said) the description's ``head`` must repeat the speaker's.
         """
-        if not self.previous or person not in self.people or person in self.history:
+        if not self.previous or person not in self.people or any(quote.speaker == person for quote in self.found):
             return
         unnamed = self.previous[0].speaker
-        if unnamed is None or unnamed in self.people:
+        if unnamed is None or unnamed in self.people or (head and head not in unnamed.lower().split()):
             return
         self.aliases[unnamed] = person
         for index in range(len(self.found) - 1, -1, -1):
@@ -381,7 +405,7 @@ class _Article:
     def _subject_of(self, cue: re.Match[str]) -> str | None:
         """The subject of a finite speech verb: the noun phrase before it, or after it ("…," said X)."""
         before = _TRAILING_ADVERBS.sub("", self.prose[self._sentence_start(cue.start()):cue.start()]).rstrip()
-        before = _RELATIVE_AT_END.sub("", before)
+        before = _DASH_ASIDE.sub("", _RELATIVE_AT_END.sub("", before))  # "Zelensky — dubbed … by fans — vowed"
         if before.endswith(",") and before.count(",") > 1:
             return self._subject_before_appositives(before, cue.start())
         breaks = list(_CLAUSE_BREAK.finditer(before))
@@ -402,6 +426,7 @@ class _Article:
         for segment in reversed(before[:-1].split(",")):
             breaks = list(_CLAUSE_BREAK.finditer(segment))
             phrase = (segment[breaks[-1].end():] if breaks else segment).strip()
+            phrase = _NP_STOP.split(phrase, maxsplit=1)[0].strip()  # "Graham from Leeds" -> "Graham"
             role = _ROLE_THEN_NAME.fullmatch(phrase)
             if phrase[:1].isupper() or (role and role["role"] in _TITLE_WORDS):
                 speaker = self._speaker(phrase, position)
@@ -431,12 +456,17 @@ class _Article:
         appositive = _APPOSITIVE_NAME.match(rest, len(phrase))
         if appositive and (name := self._person(appositive["name"], bare=True)):
             return name
+        affiliated = _NAME_OF.match(rest.lstrip())  # "said Karolina Wiśniewska of the Centre for …"
+        if affiliated and len(affiliated["name"].split()) >= 2 and (name := self._person(affiliated["name"], bare=True)):
+            return name
         return self._speaker(phrase.strip(), position)
 
     def _speaker(self, phrase: str, position: int) -> str | None:
         """The speaker a noun phrase names: a pronoun, a person's name, or a description."""
         if _PRONOUN_AT_END.search(phrase):
-            return self.last_person
+            return self.last_person or self._subject(self._sentence_start(position))
+        if _IT_AT_END.search(phrase):
+            return self.last_institution
         name = _NAME_AT_END.search(phrase)
         if name and (person := self._person(name.group(), bare=name.start() == 0)):
             return person
@@ -496,14 +526,18 @@ class _Article:
     def _subject(self, sentence_start: int) -> str | None:
         """The person a sentence opens with, if any.
 
-        As in "Danish Defense Minister Jens Holm was blunter.", "Szalai's foreign minister, Bence Horváth, said …" or
-        "Speaking in Minsk, Mr. Putin began …".
+        As in "Danish Defense Minister Jens Holm was blunter.", "Szalai's foreign minister, Bence Horváth, said …",
+        "Speaking in Minsk, Mr. Putin began …" or, failing those, "Hawthorn coach Brendan O'Loughlin refused …" (the
+        first person named in the first clause).
         """
         run = _NAME.match(self.prose, sentence_start)
         if run and (person := self._person(run.group(), bare=False)):
             return person
         opening = _OPENING_APPOSITIVE.match(self.prose, sentence_start) or _AFTER_OPENING_CLAUSE.match(self.prose, sentence_start)
-        return self._person(opening["name"], bare=True) if opening else None
+        if opening:
+            return self._person(opening["name"], bare=True)
+        clause = _FIRST_CLAUSE.match(self.prose, sentence_start)
+        return self._first_person(sentence_start, clause.end(), bare=False) if clause else None
 
     def _first_person(self, start: int, end: int, bare: bool = True) -> str | None:
         """The first person named between two offsets ("Her Democratic colleague Tom Bright agreed: …")."""
@@ -518,6 +552,12 @@ class _Article:
     def _sentence_start(self, position: int) -> int:
         """Offset where the sentence holding a position starts."""
         return next(start for start in reversed(self.sentence_starts) if start <= position)
+
+    def _remember_institution(self, name: str | None) -> None:
+        """Make an institution ("the Kremlin") the one a later "it" refers back to."""
+        words = (name or "").split()
+        if len(words) >= 2 and words[0] == "the" and words[-1][:1].isupper() and words[-1].lower() not in _TITLE_WORDS:
+            self.last_institution = name
 
     def _remember(self, speaker: str | None) -> None:
         """Make a person the one that later pronouns and descriptions refer back to."""
@@ -587,7 +627,7 @@ def _mask(text: str, spans: list[_Span]) -> str:
 
 def _sentence_starts(prose: str) -> list[int]:
     """Offsets where sentences start, not counting the dots of abbreviations such as "U.S." or "Gen." or of
-    initials ("Donald J. Trump"; but "on X." ends a sentence)."""
+    initials ("Donald J. Trump", "the S. Rajaratnam School"; but "posted on X." ends a sentence)."""
     starts = [0]
     for boundary in _SENTENCE_BREAK.finditer(prose):
         if not _ABBREVIATION.search(prose[max(0, boundary.start() - 40):boundary.start()]):
@@ -645,7 +685,7 @@ def _split_name(run: str) -> tuple[list[str], list[str]]:
     for index, token in enumerate(tokens):
         if token == "of":
             cut = index + 2
-        elif token in _FUNCTION_WORDS or token.rstrip(".").lower() in _TITLE_WORDS:
+        elif token in _FUNCTION_WORDS or token.rstrip(".").lower().split("-")[-1] in _TITLE_WORDS:
             cut = index + 1
         elif index < len(tokens) - 1 and _POSSESSIVE.search(token):
             cut = index + 1
