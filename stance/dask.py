@@ -31,11 +31,11 @@ except ImportError as error:  # pragma: no cover - depends on the installed extr
 import numpy as np
 
 from stance.api import resolve_model
-from stance.batch import CHUNK_ROWS, default_jobs, output_columns, predict_proba_chunks
+from stance.batch import CHUNK_ROWS, Targeted, default_jobs, output_columns, predict_proba_chunks
 from stance.data import column_position, sniff_delimiter
 from stance.errors import StanceInputError
 from stance.persistence import load, predictor_to_arrays, save
-from stance.predictor import StancePredictor
+from stance.predictor import StancePredictor, as_targets
 
 __all__ = ["predict", "predict_files"]
 
@@ -80,7 +80,7 @@ class ModelPayload:
 
 
 def predict(frame_or_series: Any, column: str = "text", model: Any = None, proba: bool = True, *,
-            overwrite_columns: bool = False) -> Any:
+            overwrite_columns: bool = False, target_column: str | None = None) -> Any:
     """Score a Dask DataFrame or Series lazily, partition by partition, on whatever scheduler computes it.
 
     Parameters
@@ -96,6 +96,9 @@ def predict(frame_or_series: Any, column: str = "text", model: Any = None, proba
         Add one ``proba_<label>`` column per label (in ``classes_`` order) after ``predicted_label``.
     overwrite_columns : bool
         Replace prediction columns the DataFrame already has, instead of raising.
+    target_column : str, optional
+        Column naming each text's target, for a model trained with targets (a DataFrame only); an unseen or
+        missing target is scored by the part of the model all targets share.
 
     Returns
     -------
@@ -108,19 +111,20 @@ def predict(frame_or_series: Any, column: str = "text", model: Any = None, proba
     StanceInputError
         If the column is missing or not text, or already-present prediction columns were not to be overwritten.
     """
-    return _scored(frame_or_series, column, resolve_model(model), proba, overwrite_columns, "the dataframe")
+    return _scored(frame_or_series, column, resolve_model(model), proba, overwrite_columns, "the dataframe", target_column)
 
 
 def predict_files(input_glob: str | os.PathLike[str], output_dir: str | os.PathLike[str], column: str = "text",
                   model: Any = None, scheduler: str | None = None, *, jobs: int | None = None,
                   delimiter: str | None = None, overwrite_columns: bool = False,
-                  progress: IO[str] | None = sys.stderr) -> int:
+                  progress: IO[str] | None = sys.stderr, target_column: str | None = None) -> int:
     """Score CSV or Parquet files (a glob, one file or a folder of them) into a new folder of Parquet files.
 
     Runs on the Dask scheduler at ``scheduler`` (e.g. ``tcp://host:8786``; the workers need ``stance`` installed
     and must see the same paths, as on a shared file system), or on a local cluster with ``jobs`` worker processes
     (default: one per core). CSV files are read as text, one partition per file. The folder appears only once
-    every part is written; it must not exist yet or be empty. Returns the number of rows written.
+    every part is written; it must not exist yet or be empty. ``target_column`` names each row's target, for a
+    model trained with targets. Returns the number of rows written.
     """
     files, is_csv = _input_files(str(input_glob))
     output = Path(output_dir)
@@ -129,7 +133,7 @@ def predict_files(input_glob: str | os.PathLike[str], output_dir: str | os.PathL
     temporary = output.parent / f".{output.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         frame = _read(files, is_csv, delimiter)
-        scored = _scored(frame, column, predictor, True, overwrite_columns, str(input_glob))
+        scored = _scored(frame, column, predictor, True, overwrite_columns, str(input_glob), target_column)
         write = scored.to_parquet(temporary, write_index=frame.index.name is not None, name_function=_part_name,
                                   compute=False)
         with _client(scheduler, jobs) as client:
@@ -140,18 +144,23 @@ def predict_files(input_glob: str | os.PathLike[str], output_dir: str | os.PathL
     return _rows_in(output)
 
 
-def _scored(frame: Any, column: str, predictor: StancePredictor, proba: bool, overwrite: bool, source: str) -> Any:
+def _scored(frame: Any, column: str, predictor: StancePredictor, proba: bool, overwrite: bool, source: str,
+            target_column: str | None = None) -> Any:
     """The lazy scored frame: checks on the metadata now, scoring in ``map_partitions`` later."""
     if isinstance(frame, dd.Series):
+        if target_column:
+            raise StanceInputError(f"{source}: a Series has no target column; pass a DataFrame")
         text_column, dropped = None, []
     elif isinstance(frame, dd.DataFrame):
         text_column, dropped = column, _clashing_columns(frame, column, predictor, proba, overwrite, source)
+        if target_column:
+            column_position(source, [str(name) for name in frame.columns], target_column)  # type: ignore[arg-type]
     else:
         raise TypeError(f"expected a Dask DataFrame or Series, got {type(frame).__name__}")
-    meta = _score(frame._meta, predictor, text_column, proba, dropped)
+    meta = _score(frame._meta, predictor, text_column, proba, dropped, target_column)
     payload = ModelPayload.of(predictor)
     shipped = dask.delayed(payload, name=f"stance-model-{payload.digest[:16]}", traverse=False)
-    return frame.map_partitions(_score_partition, shipped, text_column, proba, dropped, meta=meta)
+    return frame.map_partitions(_score_partition, shipped, text_column, proba, dropped, target_column, meta=meta)
 
 
 def _clashing_columns(frame: Any, column: str, predictor: StancePredictor, proba: bool, overwrite: bool,
@@ -171,16 +180,18 @@ def _clashing_columns(frame: Any, column: str, predictor: StancePredictor, proba
 
 
 def _score_partition(part: pd.DataFrame | pd.Series, payload: ModelPayload, column: str | None, proba: bool,
-                     dropped: list[str]) -> pd.DataFrame:
+                     dropped: list[str], target_column: str | None) -> pd.DataFrame:
     """Score one partition on a worker, with the model that worker loaded once."""
-    return _score(part, payload.predictor(), column, proba, dropped)
+    return _score(part, payload.predictor(), column, proba, dropped, target_column)
 
 
 def _score(part: pd.DataFrame | pd.Series, predictor: StancePredictor, column: str | None, proba: bool,
-           dropped: list[str]) -> pd.DataFrame:
+           dropped: list[str], target_column: str | None = None) -> pd.DataFrame:
     """One pandas partition with its prediction columns added (or only those, for a Series)."""
     texts = _texts(part if column is None else part[column])
-    chunks = (texts[i : i + CHUNK_ROWS] for i in range(0, len(texts), CHUNK_ROWS))
+    targets = as_targets(part[target_column].tolist()) if target_column else None
+    chunks = (texts[i : i + CHUNK_ROWS] if targets is None else Targeted(texts[i : i + CHUNK_ROWS], targets[i : i + CHUNK_ROWS])
+              for i in range(0, len(texts), CHUNK_ROWS))
     probabilities = np.vstack([np.empty((0, len(predictor.classes_))), *predict_proba_chunks(predictor, chunks, 1)])
     names = output_columns(predictor)
     added: dict[str, Any] = {names[0]: pd.array(predictor.classes_[probabilities.argmax(axis=1)], dtype=LABEL_DTYPE)}

@@ -14,9 +14,9 @@ import difflib
 import os
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Iterator, Sequence, TextIO
 
 from stance.errors import StanceInputError
 
@@ -57,12 +57,17 @@ class LabelledData:
             counts[label] = counts.get(label, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
-    def keep(self, positions: list[int]) -> None:
+    def keep(self, positions: Sequence[int]) -> None:
         """Keep only the examples at ``positions`` (in order)."""
-        self.texts = [self.texts[i] for i in positions]
-        self.labels = [self.labels[i] for i in positions]
-        self.rows = [self.rows[i] for i in positions]
-        self.extra = {name: [values[i] for i in positions] for name, values in self.extra.items()}
+        part = self.subset(positions)
+        self.texts, self.labels, self.rows, self.extra = part.texts, part.labels, part.rows, part.extra
+
+    def subset(self, positions: Sequence[int]) -> LabelledData:
+        """A new ``LabelledData`` with the examples at ``positions`` (in order), e.g. one side of a split."""
+        return replace(self, texts=[self.texts[i] for i in positions], labels=[self.labels[i] for i in positions],
+                       rows=[self.rows[i] for i in positions] if self.rows else [],
+                       extra={name: [values[i] for i in positions] for name, values in self.extra.items()},
+                       warnings=list(self.warnings))
 
 
 def read_labelled_csv(

@@ -1,7 +1,9 @@
 """Choosing ``StanceClassifier`` settings by cross-validation, within a time budget.
 
 Candidates come in a fixed order, one axis at a time (regularisation, target weight, tokenizer, n-grams, ...), each
-axis varied around the best settings found so far (a greedy coordinate search). Every candidate is judged on
+axis varied around the best settings found so far (a greedy coordinate search). A change is kept only if it beats
+the best so far by :data:`MIN_GAIN`: smaller differences between out-of-fold scores are mostly noise, and taking
+them anyway would tune the recipe to the folds. Every candidate is judged on
 out-of-fold predictions over the same folds, so the choice depends only on the data, the seed and how many
 candidates the time budget lets through. Each fold's TF-IDF matrices are fitted once per feature setting and
 shared by every candidate that only changes the linear model.
@@ -39,6 +41,9 @@ AXES: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = (
     ("class weight", ({"class_weight": None},)),
 )
 """The search space in priority order; each variant changes the best settings found before its axis."""
+
+MIN_GAIN = 0.005
+"""How much a candidate must raise the out-of-fold metric over the best settings so far to replace them."""
 
 SEARCHED = sorted({name for _, variants in AXES for change in variants for name in change})
 
@@ -145,7 +150,7 @@ def select_params(texts: Sequence[str], labels: Sequence[str], targets: Sequence
             candidates.append(Candidate(_describe(params), _changes(params), score, seconds))
             if axis_best is None or score > axis_best[0]:
                 axis_best = (score, params, scores)
-        if axis_best is not None and axis_best[0] > best_score:
+        if axis_best is not None and axis_best[0] >= best_score + MIN_GAIN:
             best_score, best, best_scores = axis_best
         search.keep_features_of(best)
     chosen = {**{name: best[name] for name in SEARCHED}, **fixed}
@@ -154,8 +159,6 @@ def select_params(texts: Sequence[str], labels: Sequence[str], targets: Sequence
 
 BIAS_STEPS = tuple(sorted(np.round(np.arange(-3.0, 3.01, 0.1), 1), key=abs))
 """Offsets tried for each label's log-probability, smallest first so that ties keep the smaller shift."""
-MIN_BIAS_GAIN = 0.005
-"""A class bias is kept only if it raises the out-of-fold metric by at least this much (smaller gains are noise)."""
 
 
 def fit_class_bias(proba: np.ndarray, labels: Sequence[str], metric: str = "macro_f1",
@@ -163,7 +166,7 @@ def fit_class_bias(proba: np.ndarray, labels: Sequence[str], metric: str = "macr
     """Offsets to each label's log-probability that maximise ``metric`` on out-of-fold ``proba``, and that score.
 
     A coordinate search over :data:`BIAS_STEPS`, the first label fixed at 0 (only differences matter). Returns no
-    offsets when the best gain is under :data:`MIN_BIAS_GAIN`. ``proba`` columns are in sorted label order.
+    offsets when the best gain is under :data:`MIN_GAIN`. ``proba`` columns are in sorted label order.
     """
     classes = np.unique(np.asarray(labels, dtype=object))
     log_proba = np.log(np.clip(proba, 1e-12, None))
@@ -184,7 +187,7 @@ def fit_class_bias(proba: np.ndarray, labels: Sequence[str], metric: str = "macr
                     best, offsets = value, trial
         if best == before:
             break
-    if best - base < MIN_BIAS_GAIN:
+    if best - base < MIN_GAIN:
         return {}, base
     return {str(label): float(offset) for label, offset in zip(classes, offsets) if offset}, best
 

@@ -192,3 +192,50 @@ def test_cli_routes_a_glob_to_dask_and_writes_a_parquet_folder(client, tmp_path,
     result = pd.read_parquet(output)
     assert result["id"].tolist() == ["1", "2", "3"]
     assert result["predicted_label"].tolist() == stance.predict(result["text"].tolist(), model=str(tiny_model_file))
+
+
+@pytest.fixture(scope="module")
+def targeted():
+    """A model trained with targets on the multi-target data, and test rows including an unseen and a missing target."""
+    from pathlib import Path
+
+    from stance.classifier import StanceClassifier
+
+    folder = Path(__file__).parent / "data" / "targets"
+    train = pd.read_csv(folder / "train.csv", keep_default_na=False).groupby("target").head(30)
+    model = StanceClassifier(target_column="target", temperature=1.0).fit(train[["text", "target"]], train["label"])
+    test = pd.read_csv(folder / "test.csv", keep_default_na=False).head(60).reset_index(drop=True)
+    test.loc[0, "target"] = ""
+    return model, test
+
+
+def test_predict_with_a_target_column_matches_the_model(client, targeted):
+    model, test = targeted
+    result = stance_dask.predict(dd.from_pandas(test, npartitions=3), "text", model, target_column="target").compute()
+    want = model.predict_proba(test[["text", "target"]])
+    np.testing.assert_allclose(result[[f"proba_{c}" for c in model.classes_]].to_numpy(), want, rtol=1e-12, atol=0)
+    assert result["predicted_label"].tolist() == model.predict(test[["text", "target"]]).tolist()
+    ignoring = stance_dask.predict(dd.from_pandas(test, npartitions=3), "text", model).compute()
+    assert not np.allclose(ignoring[[f"proba_{c}" for c in model.classes_]].to_numpy(), want)
+
+
+def test_a_missing_target_column_is_a_clear_error(targeted):
+    model, test = targeted
+    with pytest.raises(StanceInputError, match="topic"):
+        stance_dask.predict(dd.from_pandas(test, npartitions=2), "text", model, target_column="topic")
+    with pytest.raises(StanceInputError, match="a Series has no target column"):
+        stance_dask.predict(dd.from_pandas(test["text"], npartitions=2), model=model, target_column="target")
+
+
+def test_cli_passes_the_target_column_to_dask(client, tmp_path, targeted, capsys):
+    from stance.cli import main
+
+    model, test = targeted
+    model.save(tmp_path / "m.npz")
+    test.iloc[:30].to_csv(tmp_path / "a.csv", index=False)
+    test.iloc[30:].to_csv(tmp_path / "b.csv", index=False)
+    code = main(["predict", "--input", str(tmp_path / "*.csv"), "--output", str(tmp_path / "scored"), "--model",
+                 str(tmp_path / "m.npz"), "--target-column", "target", "--scheduler", client.scheduler.address])
+    assert code == 0
+    result = pd.read_parquet(tmp_path / "scored")
+    assert result["predicted_label"].tolist() == model.predict(test[["text", "target"]]).tolist()

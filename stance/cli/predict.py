@@ -139,8 +139,6 @@ def _predict_file(predictor, args: argparse.Namespace) -> int:
         raise StanceInputError(f"{args.input}: quotes given with --input ({args.texts[0]!r}...); if the shell expanded a glob, "
                                "quote it: --input 'archive/*.parquet'")
     if _on_dask(args):
-        if args.target_column:
-            raise StanceInputError(f"{args.input}: --target-column works with one CSV file, not yet on Dask")
         return _predict_files(predictor, args)
     rows = predict_csv(predictor, args.input, args.output, args.column, overwrite_columns=args.overwrite_columns,
                        delimiter=args.delimiter, n_jobs=args.jobs, progress=sys.stderr, target_column=args.target_column)
@@ -162,6 +160,7 @@ def _predict_files(predictor, args: argparse.Namespace) -> int:
     except ImportError as error:
         raise StanceInputError(f"{args.input}: {error}") from error
     rows = predict_files(args.input, args.output, args.column, predictor, args.scheduler, jobs=args.jobs,
-                         delimiter=args.delimiter, overwrite_columns=args.overwrite_columns, progress=sys.stderr)
+                         delimiter=args.delimiter, overwrite_columns=args.overwrite_columns, progress=sys.stderr,
+                         target_column=args.target_column)
     print(f"wrote {rows:,} rows to {args.output}", file=sys.stderr)
     return 0
