@@ -101,7 +101,7 @@ _SPEECH_VERB = (
     "confirmed|joked|countered|shouted|shouting|yelled|exclaimed|answered|answers|answering|accused|accuses|accusing|"
     "fumed|hailed|praised|slammed|blasted|mocked|scoffed|snapped|recalled|recalls|observed|testified|alleged|boasted|"
     "demanded|pleaded|recounted|mused|whispered|sighed|texted|messaged|emailed|put it|sneered|bellowed|roared|cried|"
-    "heckled|interjected|barked|thundered|screamed|muttered|murmured|began|begins|emailed|"
+    "heckled|interjected|barked|thundered|screamed|muttered|murmured|began|begins|"
     "asks|admits|concedes|wondered|wonders"
 )
 _CUE = re.compile(rf"(?<![\w-])(?:(?P<verb>{_SPEECH_VERB})|(?P<source>[Aa]ccording to))(?![\w-])")
@@ -142,11 +142,17 @@ _APPOSITIVE_NAME = re.compile(rf",\s*(?P<name>{_NAME_RUN})\s*[,.]")
 _OPENING_APPOSITIVE = re.compile(rf"[^,.;:\n]{{1,80}}?{_APPOSITIVE_NAME.pattern}")
 _ROLE_THEN_NAME = re.compile(rf"(?:[a-z][\w-]*\s+){{0,2}}(?P<role>[a-z][\w-]*)\s+{_NAME_RUN}")
 _AFTER_OPENING_CLAUSE = re.compile(
-    rf"(?:[^.;:\n]|{_ABBREVIATION_DOT}){{1,160}}?,[\"”’']?[^\S\n]+(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
+    rf"(?:[^.;:\n]|{_ABBREVIATION_DOT}){{1,160}}?(?:,[\"”’']?|[^\S\n][–—])[^\S\n]+(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
+_NAMING = re.compile(rf"call(?:ed|s)[^\S\n]+(?:{_TOKEN})[^\S\n]+[a-z]")
+"""Not speech: "a nurse called Olena says" names her."""
+_PREPOSITION_FIRST = re.compile(r"\s*(?:in|on|at|after|during|from|with|without|for|by|via|through|under|over)\b")
+_APPOSED_AT_END = re.compile(rf",[^\S\n]+(?P<name>{_NAME_RUN}),[^\S\n]*$")
+_PLACE_BEFORE_COMMA = re.compile(rf"\b(?:in|at|from|near|outside)[^\S\n]+[{_UPPER}][\w'’-]*,[^\S\n]*$")
+_LED_BY_ROLE = re.compile(rf"{_NAME_RUN}[^\S\n]+(?P<role>[a-z][\w-]*)[^\S\n]+(?P<name>{_NAME_RUN})")
 _ROLE_WORDS_BEFORE = re.compile(r"(?:[a-z][\w-]*[^\S\n]+){1,3}$")
 _NOT_SPEECH_BEFORE = re.compile(
-    r"(?:\bso-called|\bdubbed|\btitled|\bentitled|\bnicknamed|\bknown as|\bheadlined|\bbranded|\bcall[- ]?sign"
-    r"|\bcode-?named|\bnom de guerre|\balias|\bgoes by|\bcall(?:s|ed|ing)?\s+(?:themselves|itself|himself|herself)"
+    r"(?:\bso-called|\bdubbed|\btitled|\bentitled|\bnicknamed|\bknown as|\bheadlined|\bheaded|\bbranded|\bcall[- ]?sign"
+    r"|\bcode-?named|\bnom de guerre|\balias|\bgoes by|\bauthor of|\bcall(?:s|ed|ing)?\s+(?:themselves|itself|himself|herself)"
     r"|\b(?:the|an?|his|her|its|their|our|my|your|this|that|new|latest|\w+['’]s)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:book|memoir|novel|film|movie|documentary|show|series|programme|program|podcast|play|song|album|"
     r"exhibition|essay|slogan|motto|hashtag|headline|tagline|title)s?(?:\s+(?:called|named))?\s*,?"
@@ -156,8 +162,9 @@ _NOT_SPEECH_BEFORE = re.compile(
 )
 _NICKNAMED = re.compile(
     rf"(?P<first>[{_UPPER}][\w'’-]*)[^\S\n]+[\"“]█*[^\s█\"”]?[\"”][^\S\n]+(?P<last>[{_UPPER}][\w'’-]*)")
-_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)")
-"""A short aside such as a party tag, "(Lab)" or "(R-Texas)": blanked out of the prose the speaker is read from."""
+_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)|[^\S\n][–—][^–—\n█\"“”‘’]{1,100}[–—](?=[^\S\n])")
+"""A short aside (a party tag, "(Lab)" or "(R-Texas)", or words between dashes with no quotation in them): blanked out
+of the prose the speaker is read from."""
 _DASH_ASIDE = re.compile(r"\s*—[^—\n]{1,80}—")
 _TITLE_BEFORE = re.compile(r"(?:\bon|\w['’]s?)\s*$")
 _NICKNAME_BEFORE = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:\w+\s+)?the\s*$|\b(?:by|of|for|from|with|to|in|on|at)\s+the\s*$",
@@ -166,7 +173,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _ASKED_BY_BEFORE = re.compile(rf"\b[Aa]sked by (?P<asker>(?:{_DETERMINER})(?:\s+[\w-]+){{1,2}}|{_NAME_RUN}),\s*$")
 _RELATIVE_AT_END = re.compile(r"\s+who(?:\s+[a-z][\w-]*){1,6}$")
 _AGE_APPOSITIVE = re.compile(r",\s+(?:\d{1,3},|an?\s+\d{1,3}-year-old\b)")
-_CHAINED = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*")
+_CHAINED = re.compile(r"\s*(?:,|,?\s*(?:and|or)|\()\s*")
+_PRONOUN_SUBJECT = re.compile(r"(?:[^.;:\n█]{0,80}?,[^\S\n]+)?(?:[Hh]e|[Ss]he|[Tt]hey)[^\S\n]+[a-z]")
+"""A sentence about the person already in view ("Since 2022, she has interpreted … in Abu Dhabi."): no one new."""
+_MAIN_CLAUSE_BEFORE_COLON = re.compile(r",(?P<clause>[^,:;\n]+):\s*$")
+_TITLE_NOUN_AFTER = re.compile(r"[\"”’']?\s+(?:banner|brand|label|campaign|slogan|programme|program|scheme|initiative|hashtag)\b")
 
 _FUNCTION_WORDS = frozenset(
     "The A An Yet But And Or So In On At As By For From With Without After Before During Since While When Meanwhile "
@@ -207,11 +218,16 @@ _INSTITUTIONS = frozenset(
     "presidency delegation mission team secretariat campaign company group reuters afp tass interfax oblast region "
     "province street avenue road square meadows stadium airport station cathedral hospital prison bureau authority "
     "board club association society federation league network channel assembly chamber fund laboratory exchange "
-    "museum gallery library theatre theater orchestra opera zoo trust charity".split()
+    "museum gallery library theatre theater orchestra opera zoo trust charity brigade battalion regiment division corps "
+    "squadron fleet".split()
 )
 _OFFICES = frozenset(
     "president minister chancellor premier king queen pope secretary spokesman spokeswoman spokesperson ambassador "
     "envoy mayor governor".split()
+)
+_KIN_WORDS = frozenset(
+    "son daughter grandson granddaughter wife husband brother sister nephew niece cousin uncle aunt friend neighbour "
+    "neighbor fiancé fiancée girlfriend boyfriend".split()
 )
 _MINOR_WORDS = frozenset("of the a an and in on for to with at by".split())
 _UNNAMED_SUBJECT = re.compile(
@@ -242,7 +258,7 @@ class _Article:
         self.spans = _scan(self.clean)
         self.prose = _PARENTHETICAL.sub(lambda aside: " " * len(aside[0]), _mask(self.clean, self.spans))
         self.sentence_starts = _sentence_starts(self.prose)
-        self.cues = list(_CUE.finditer(self.prose))
+        self.cues = [cue for cue in _CUE.finditer(self.prose) if not _NAMING.match(self.prose, cue.start())]
         self.cue_at = {cue.start(): cue for cue in self.cues}
         self.mentions = _mentions(self.prose)
         self.surnames: dict[str, str] = {}
@@ -271,7 +287,8 @@ class _Article:
                 self._remember_institution(f"the {institution['name']}")
             if cues and (acting := _ACTING_SUBJECT.match(self.prose, start)):  # "The Foreign Secretary, X, rose …"
                 self._remember(self._person(acting["name"] or acting["apposed"], bare=bool(acting["apposed"])))
-            if not cues and not self.prose[start:end].rstrip().endswith("?"):  # a reporter's question names no speaker
+            question = self.prose[start:end].rstrip().endswith("?")  # a reporter's question names no speaker
+            if not cues and not question and not _PRONOUN_SUBJECT.match(self.prose, start):
                 self._remember(self._subject(start) or self._first_person(start, end, bare=False))
                 if unnamed := _UNNAMED_SUBJECT.match(self.prose, start):
                     self.described.append(unnamed.group().lower())
@@ -297,8 +314,11 @@ class _Article:
         cue = self._cue_before(span, sentence_start, label) or self._cue_after(span, label)
         introduced = self.prose[sentence_start:span.opening].rstrip().endswith(":")
         asked = text.endswith("?") and _ASKED_BY_BEFORE.search(self.prose, sentence_start, span.opening)
+        main_clause = _MAIN_CLAUSE_BEFORE_COLON.search(self.prose, cue.end(), span.opening) if introduced and cue else None
         if asked:
             speaker = self._speaker(asked["asker"], span.opening)
+        elif main_clause and (named := self._first_person(main_clause.start("clause"), span.opening)):
+            speaker = named  # "When Ashby said she would not …, Van Hollen shot back: "…""
         elif cue:
             speaker = self._cue_speaker(cue)
         elif introduced and (named := self._first_person(sentence_start, span.opening)):
@@ -335,7 +355,8 @@ class _Article:
             return True
         if len(text.split()) <= 4 and _NICKNAME_BEFORE.search(self.prose, sentence_start, span.opening):
             return True
-        if _is_title(text) and _TITLE_BEFORE.search(self.prose, sentence_start, span.opening):
+        if _is_title(text) and (_TITLE_BEFORE.search(self.prose, sentence_start, span.opening)
+                                or _TITLE_NOUN_AFTER.match(self.prose, span.after)):  # "the "Mopani Makes Sense" banner"
             return True
         after = self.skipped_after
         chained = after is not None and after >= sentence_start and _CHAINED.fullmatch(self.prose, after, span.opening)
@@ -370,7 +391,9 @@ class _Article:
             if cue["source"]:
                 speaker = self._named_after(cue.end())
             elif cue["verb"].endswith("ing"):
-                speaker = self._inherited(cue)
+                named = _NAME_AT_END.search(self.prose, self._sentence_start(cue.start()), cue.start() - 1)
+                right_before = named and named.end() == cue.start() - 1
+                speaker = (right_before and self._person(named.group(), bare=True)) or self._inherited(cue)  # "X saying"
             else:
                 speaker = self._subject_of(cue)
                 if cue["verb"] in ("added", "adds"):
@@ -412,6 +435,8 @@ class _Article:
         tail = before[breaks[-1].end():] if breaks else before
         if tail.strip():
             return self._speaker(tail.strip(), cue.start())
+        if breaks and breaks[-1]["word"] == "who" and (antecedent := _APPOSED_AT_END.search(before, 0, breaks[-1].start())):
+            return self._speaker(antecedent["name"], cue.start())  # "… his counterpart, Andrii Sybiha, who called …"
         if breaks and breaks[-1]["word"]:
             return self._inherited(cue)
         return self._named_after(cue.end())
@@ -420,13 +445,19 @@ class _Article:
         """The subject of "Oksana Melnyk, 54, a teacher from …, said" or "The head of the delegation, presidential aide
         Vladimir Medinsky, said".
 
-        It is the nearest phrase between commas that names a person, else the nearest capitalised phrase.
+        It is the nearest phrase between commas that names a person, else the nearest capitalised phrase or
+        description ("a senior official, who spoke on condition of anonymity, said").
         """
         fallback = None
         for segment in reversed(before[:-1].split(",")):
             breaks = list(_CLAUSE_BREAK.finditer(segment))
             phrase = (segment[breaks[-1].end():] if breaks else segment).strip()
             phrase = _NP_STOP.split(phrase, maxsplit=1)[0].strip()  # "Graham from Leeds" -> "Graham"
+            if _PREPOSITION_FIRST.match(segment):  # "The Kremlin, in a readout of a call with X, said"
+                continue
+            if not breaks and _DETERMINERS.fullmatch(phrase.split(" ", 1)[0]) and phrase[:1].islower():  # "a senior official"
+                fallback = fallback or self._description(phrase, position)
+                continue
             role = _ROLE_THEN_NAME.fullmatch(phrase)
             if phrase[:1].isupper() or (role and role["role"] in _TITLE_WORDS):
                 speaker = self._speaker(phrase, position)
@@ -468,7 +499,8 @@ class _Article:
         if _IT_AT_END.search(phrase):
             return self.last_institution
         name = _NAME_AT_END.search(phrase)
-        if name and (person := self._person(name.group(), bare=name.start() == 0)):
+        kin = name and phrase[:name.start()].split()[-1:] and phrase[:name.start()].split()[-1] in _KIN_WORDS | {"called", "named"}
+        if name and (person := self._person(name.group(), bare=name.start() == 0 or bool(kin))):  # "his grandson Jack"
             return person
         description = _DESCRIPTION_AT_END.search(phrase)
         if description:
@@ -530,20 +562,35 @@ class _Article:
         "Speaking in Minsk, Mr. Putin began …" or, failing those, "Hawthorn coach Brendan O'Loughlin refused …" (the
         first person named in the first clause).
         """
+        if led := self._led_by_role(sentence_start):
+            return led
         run = _NAME.match(self.prose, sentence_start)
         if run and (person := self._person(run.group(), bare=False)):
             return person
-        opening = _OPENING_APPOSITIVE.match(self.prose, sentence_start) or _AFTER_OPENING_CLAUSE.match(self.prose, sentence_start)
+        apposed = _OPENING_APPOSITIVE.match(self.prose, sentence_start)
+        if apposed and _PLACE_BEFORE_COMMA.search(self.prose, sentence_start, apposed.start("name")):
+            apposed = None  # "Speaking in Bishkek, Kyrgyzstan, …" names a place
+        opening = apposed or _AFTER_OPENING_CLAUSE.match(self.prose, sentence_start)
         if opening:
-            return self._person(opening["name"], bare=True)
+            return self._led_by_role(opening.start("name")) or self._person(opening["name"], bare=True)
         clause = _FIRST_CLAUSE.match(self.prose, sentence_start)
         return self._first_person(sentence_start, clause.end(), bare=False) if clause else None
+
+    def _led_by_role(self, position: int) -> str | None:
+        """The person in "Victory captain Jason Tran" or "Hawthorn coach Brendan O'Loughlin": a team or a place, a
+        lower-case role, then the name."""
+        led = _LED_BY_ROLE.match(self.prose, position)
+        return self._person(led["name"], bare=True) if led and led["role"] in _TITLE_WORDS else None
 
     def _first_person(self, start: int, end: int, bare: bool = True) -> str | None:
         """The first person named between two offsets ("Her Democratic colleague Tom Bright agreed: …")."""
         runs = _NAME.finditer(self.prose, start, end)
-        people = (self._person(run.group(), bare=self._bare(run, start, bare)) for run in runs)
+        people = (self._person(self._aged(run), bare=self._bare(run, start, bare)) for run in runs)
         return next(filter(None, people), None)
+
+    def _aged(self, run: re.Match[str]) -> str:
+        """A run of capitalised words, without the sentence words before a name given an age ("For Ihor, 45," -> Ihor)."""
+        return _without_function_words(run.group()) if _AGE_APPOSITIVE.match(self.prose, run.end()) else run.group()
 
     def _bare(self, run: re.Match[str], start: int, bare: bool) -> bool:
         """Whether a lone word may name a person: it opens a stretch that allows it, or an age follows ("Olga, 27,")."""
@@ -660,6 +707,14 @@ def _mentions(prose: str) -> list[_Mention]:
     for named in _NICKNAMED.finditer(prose):
         found.append(_Mention(named.start(), f"{named['first']} {named['last']}", frozenset()))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _without_function_words(run: str) -> str:
+    """A run of capitalised words without the sentence words it starts with ("For Ihor" -> "Ihor")."""
+    words = run.split()
+    while len(words) > 1 and words[0] in _FUNCTION_WORDS:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _unique_first_names(people: set[str]) -> dict[str, str]:

@@ -205,6 +205,39 @@ PATTERNS = {
         'The Foreign Secretary, Ann Cole, rose to tell MPs what she had been told by Washington.\n\n'
         '"We welcome every effort," she began, "but Ukraine decides."',
         [("We welcome every effort", "Ann Cole"), ("but Ukraine decides.", "Ann Cole")]),
+    "place_after_a_comma_is_not_a_person": (
+        'Speaking to reporters in Bishkek, Kyrgyzstan, at a summit, Mr. Putin said the ideas "could work." He '
+        'added that "time is on our side."',
+        [("could work.", "Putin"), ("time is on our side.", "Putin")]),
+    "unnamed_speaker_with_a_relative_clause": (
+        'In Washington, a senior official, who spoke on condition of anonymity, said the plan was "alive." '
+        '"Nobody has walked away," the official said.',
+        [("alive.", "a senior official"), ("Nobody has walked away", "a senior official")]),
+    "relative_clause_after_an_apposed_name": (
+        'Ms. Lind met her counterpart, Andrii Sybiha, who called Berlin "our most reliable partner."',
+        [("our most reliable partner.", "Andrii Sybiha")]),
+    "name_then_saying": (
+        'India welcomed the talks, with Foreign Minister Ravi Menon saying the country "always backed dialogue."',
+        [("always backed dialogue.", "Ravi Menon")]),
+    "named_or_called_is_not_speech": (
+        'At the hospital, a nurse called Olena says the wards are full. "Talks are talks," she says. His grandson '
+        'Jack, 24, said: "He taught me everything."',
+        [("Talks are talks", "Olena"), ("He taught me everything.", "Jack")]),
+    "team_or_place_then_role_then_name": (
+        'Victory captain Jason Tran was less amused. "Nobody is happy," he said. Asked about the referee – his side had '
+        'a penalty appeal turned down – Tran smiled. "I like my money too much."',
+        [("Nobody is happy", "Jason Tran"), ("I like my money too much.", "Jason Tran")]),
+    "main_clause_before_a_colon": (
+        'When Ann Cole said she would not "negotiate in public," Senator Paul Reed shot back: "You are testifying."',
+        [("negotiate in public", "Ann Cole"), ("You are testifying.", "Paul Reed")]),
+    "a_sentence_about_her_names_no_one_new": (
+        'Lesya Doroshenko interprets for the delegation. Since 2022, she has worked at every round in Abu Dhabi. '
+        '"It is theatre," she says.',
+        [("It is theatre", "Lesya Doroshenko")]),
+    "titles_by_author_of_and_banner_after": (
+        'Anna Roux, the author of "La Paix armée" ("The Armed Peace"), spoke. Sales rose under the "Value Makes Sense" '
+        'banner.',
+        []),
     "not_speech_is_skipped": (
         'Protesters held placards reading "No Yalta 2.0" and "Ukraine is not for sale." His memoir "Winter in '
         'Moscow" sold well. Critics dubbed it "weekend peace," and the "deal" stalled.',
@@ -276,9 +309,10 @@ def test_gold_passage(document):
                                       *gold_documents("independent2_gold.json", {"independent-2-then-fixed"}),
                                       *gold_documents("independent3_gold.json", {"independent-3-then-fixed"}),
                                       *gold_documents("independent4_gold.json", {"independent-4-then-fixed"}),
-                                      *gold_documents("independent5_gold.json", {"independent-5-then-fixed"})],
+                                      *gold_documents("independent5_gold.json", {"independent-5-then-fixed"}),
+                                      *gold_documents("independent6_gold.json", {"independent-6-then-fixed"})],
                          ids=lambda document: document["id"])
 def test_independent_passage(document):
-    # Each set was first scored unseen (speaker accuracy 0.667, 0.800, 0.867, 0.868, 0.829 exact), then fixed. Documents whose
+    # Each set was first scored unseen (speaker accuracy 0.667, 0.800, 0.867, 0.868, 0.829, 0.861 exact), then fixed. Documents whose
     # remaining misses need more than the text's syntax (who "she" is, a speaker named only later) are left out.
     assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
