@@ -2,7 +2,7 @@
 
     python benchmarks/stance_benchmark.py --train TRAIN.csv --test TEST.csv --text-column Tweet \\
         --label-column Stance --target-column Target --metric f_avg --positive-labels FAVOR,AGAINST [--time-budget 90]
-    python benchmarks/stance_benchmark.py --train ALL.csv --cv 5 --group-column group ...   # no test file: nested CV
+    python benchmarks/stance_benchmark.py --train A.csv B.csv --cv 5 --group-column group ...   # nested CV, no test file
 
 With ``--test``: prints the chosen settings, the test metric, the per-label F1 and the training time (reading,
 search and final fit). With ``--cv K`` instead: the whole of ``stance train`` (search, calibration, offsets) is run
@@ -34,7 +34,7 @@ Recipe = Callable[[LabelledData], Scorer]
 def main() -> None:
     """Parse the options, read the data, run the split or the nested cross-validation."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--train", required=True)
+    parser.add_argument("--train", required=True, nargs="+", help="one or more labelled CSVs to train on")
     held_out = parser.add_mutually_exclusive_group(required=True)
     held_out.add_argument("--test", help="CSV to score the trained model on")
     held_out.add_argument("--cv", type=int, metavar="K", help="no test file: K outer folds of --train instead")
