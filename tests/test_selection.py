@@ -230,3 +230,14 @@ def test_train_keeps_a_class_bias_that_raises_the_out_of_fold_metric(small, writ
     assert report.f_avg >= unbiased.f_avg + MIN_GAIN
     assert any("label offsets" in note for note in report.notes)
     assert not np.allclose(model.predict_proba(small["text"]), plain.predict_proba(small["text"]))
+
+
+def test_command_line_no_bias_leaves_the_probabilities_as_calibrated(capsys, small, write_csv, tmp_path):
+    path = write_csv([["text", "label"]] + small[["text", "label"]].values.tolist())
+    argv = ["train", str(path), "--folds", "3", "--time-budget", "0", "--metric", "f_avg"]
+    assert main([*argv, "--output", str(tmp_path / "a.npz")]) == 0
+    assert "label offsets chosen" in capsys.readouterr().out  # on these rows an offset gains (see above)
+    assert main([*argv, "--no-bias", "--output", str(tmp_path / "b.npz")]) == 0
+    assert "label offsets" not in capsys.readouterr().out
+    texts = small["text"].tolist()
+    assert not np.allclose(stance.load(tmp_path / "a.npz").predict_proba(texts), stance.load(tmp_path / "b.npz").predict_proba(texts))
