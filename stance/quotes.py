@@ -112,13 +112,13 @@ _ATTRIBUTION_AFTER = re.compile(
 _NEW_CLAUSE = re.compile(r",\s*(?:but|as|while|because|since|although|though|when|after|before|whereas)\b")
 _CLAUSE_BEFORE_COMMA = re.compile(r"\w\s*,")
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\"“”‘█—]|\s–\s|[’'](?!\w)|\b(?P<word>that|and|but|while|as|when|after|before|because|whereas|although|though|so|who|whose|"
+    r"[,;:()\"“”‘█—]|\s–\s|[’'](?!\w)|\b(?P<word>that|and(?!\s+[A-Z])|but|while|as|when|after|before|because|whereas|although|though|so|who|whose|"
     r"whom|which|where|if|since)\b"
 )
 _TRAILING_ADVERBS = re.compile(
     r"(?:\s+(?:also|later|then|again|once|earlier|previously|repeatedly|reportedly|separately|recently|publicly|"
     r"privately|bluntly|flatly|openly|firmly|simply|only|still|even|already|often|has|have|had|would|will|could|did|"
-    r"not|on|last|this|night|morning|evening|week|weekend|yesterday|today|tonight|"
+    r"not|on|last|this|night|morning|evening|week|weekend|yesterday|today|tonight|is|was|were|are|been|being|"
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day))+\s*$"
 )
 _NP_STOP = re.compile(
@@ -141,8 +141,6 @@ _PARTICIPLE_AT_END = re.compile(r"\b[a-z]{2,}ed$")
 _APPOSITIVE_NAME = re.compile(rf",\s*(?P<name>{_NAME_RUN})\s*[,.]")
 _OPENING_APPOSITIVE = re.compile(rf"[^,.;:\n]{{1,80}}?{_APPOSITIVE_NAME.pattern}")
 _ROLE_THEN_NAME = re.compile(rf"(?:[a-z][\w-]*\s+){{0,2}}(?P<role>[a-z][\w-]*)\s+{_NAME_RUN}")
-_AFTER_OPENING_CLAUSE = re.compile(
-    rf"(?:[^.;:\n]|{_ABBREVIATION_DOT}){{1,160}}?(?:,[\"”’']?|[^\S\n][–—])[^\S\n]+(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
 _NAMING = re.compile(rf"call(?:ed|s)[^\S\n]+(?:{_TOKEN})[^\S\n]+[a-z]")
 """Not speech: "a nurse called Olena says" names her."""
 _PREPOSITION_FIRST = re.compile(r"\s*(?:in|on|at|after|during|from|with|without|for|by|via|through|under|over)\b")
@@ -162,9 +160,9 @@ _NOT_SPEECH_BEFORE = re.compile(
 )
 _NICKNAMED = re.compile(
     rf"(?P<first>[{_UPPER}][\w'’-]*)[^\S\n]+[\"“]█*[^\s█\"”]?[\"”][^\S\n]+(?P<last>[{_UPPER}][\w'’-]*)")
-_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)|[^\S\n][–—][^–—\n█\"“”‘’]{1,100}[–—](?=[^\S\n])")
-"""A short aside (a party tag, "(Lab)" or "(R-Texas)", or words between dashes with no quotation in them): blanked out
-of the prose the speaker is read from."""
+_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)|,[^\S\n]+[DRI]-[A-Z][\w.]{1,12},|[^\S\n][–—][^–—\n█\"“”‘’]{1,100}[–—](?=[^\S\n])")
+"""A short aside (a party tag, "(Lab)", "(R-Texas)" or ", D-Md.,", or words between dashes with no quotation in them):
+blanked out of the prose the speaker is read from."""
 _DASH_ASIDE = re.compile(r"\s*—[^—\n]{1,80}—")
 _TITLE_BEFORE = re.compile(r"(?:\bon|\w['’]s?)\s*$")
 _NICKNAME_BEFORE = re.compile(r"\bcall(?:s|ed|ing)?\s+(?:\w+\s+)?the\s*$|\b(?:by|of|for|from|with|to|in|on|at)\s+the\s*$",
@@ -173,7 +171,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _ASKED_BY_BEFORE = re.compile(rf"\b[Aa]sked by (?P<asker>(?:{_DETERMINER})(?:\s+[\w-]+){{1,2}}|{_NAME_RUN}),\s*$")
 _RELATIVE_AT_END = re.compile(r"\s+who(?:\s+[a-z][\w-]*){1,6}$")
 _AGE_APPOSITIVE = re.compile(r",\s+(?:\d{1,3},|an?\s+\d{1,3}-year-old\b)")
+_ROLE_APPOSITIVE = re.compile(r",\s+an?\s+[a-z]")
 _CHAINED = re.compile(r"\s*(?:,|,?\s*(?:and|or)|\()\s*")
+_SHORT_LINE = re.compile(r"(?:^|(?<=\n))[^\S\n]*[^\s█][^\n█]{0,58}\n(?=[^\S\n]*\S)")
 _PRONOUN_SUBJECT = re.compile(r"(?:[^.;:\n█]{0,80}?,[^\S\n]+)?(?:[Hh]e|[Ss]he|[Tt]hey)[^\S\n]+[a-z]")
 """A sentence about the person already in view ("Since 2022, she has interpreted … in Abu Dhabi."): no one new."""
 _MAIN_CLAUSE_BEFORE_COLON = re.compile(r",(?P<clause>[^,:;\n]+):\s*$")
@@ -184,7 +184,8 @@ _FUNCTION_WORDS = frozenset(
     "However Still Now Then Also Even Only This That These Those Some Many Most Both Several Asked Speaking "
     "According If Although Though Back Along Like Unlike Under Over Its His Her Their Our My Your We They He She It "
     "I Former Veteran Opposition Would Could Should Will Can Did Does Do Is Are Was Were Has Have Had Why What How "
-    "Where Who".split()
+    "Where Who Toward Towards Throughout Across Around Amid Despite Later Earlier Today Yesterday Elsewhere Here "
+    "There Inside Outside Nearby Among".split()
 )
 _TITLE_WORDS = frozenset(
     "president vice minister prime secretary chancellor ambassador senator sen representative rep congressman "
@@ -209,7 +210,7 @@ _TITLE_WORDS = frozenset(
     "miner steelworker fisherman baker butcher barber waiter waitress bartender cleaner driver mechanic electrician "
     "plumber builder carpenter lecturer pupil graduate intern blogger academic scholar sociologist psychologist "
     "striker midfielder defender goalkeeper winger forward player referee umpire skipper aide holder det garda supt "
-    "insp".split()
+    "insp debutant newcomer rookie teenager youngster".split()
 )
 _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
@@ -227,9 +228,12 @@ _OFFICES = frozenset(
 )
 _KIN_WORDS = frozenset(
     "son daughter grandson granddaughter wife husband brother sister nephew niece cousin uncle aunt friend neighbour "
-    "neighbor fiancé fiancée girlfriend boyfriend".split()
+    "neighbor fiancé fiancée girlfriend boyfriend mum mom dad".split()
 )
 _MINOR_WORDS = frozenset("of the a an and in on for to with at by".split())
+_FUNCTION_WORD = "|".join(sorted(_FUNCTION_WORDS))
+_AFTER_OPENING_CLAUSE = re.compile(
+    rf"(?:[^.;:\n]|{_ABBREVIATION_DOT}){{1,160}}?(?:,[\"”’']?|[^\S\n][–—])[^\S\n]+(?!(?:{_FUNCTION_WORD})\b)(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
 _UNNAMED_SUBJECT = re.compile(
     r"(?:An?|One)(?:[^\S\n]+[\w.-]+){0,4}?[^\S\n]+(?:" + "|".join(sorted(_TITLE_WORDS | {"source", "insider"})) + r")\b")
 """A sentence opening on an unnamed person ("A senior government source was blunter."), whom "the source" repeats."""
@@ -274,6 +278,8 @@ class _Article:
         self.previous: tuple[Quote, str | None] | None = None
         self.found: list[Quote] = []
         self.last_institution: str | None = None
+        self.unnamed_turn: tuple[str, int] | None = None
+        self.turns = 0
         self.aliases: dict[str, str] = {}
 
     def quotes(self) -> list[Quote]:
@@ -286,7 +292,8 @@ class _Article:
             if institution := _INSTITUTION_OPENING.match(self.prose, start):
                 self._remember_institution(f"the {institution['name']}")
             if cues and (acting := _ACTING_SUBJECT.match(self.prose, start)):  # "The Foreign Secretary, X, rose …"
-                self._remember(self._person(acting["name"] or acting["apposed"], bare=bool(acting["apposed"])))
+                self._remember(self._led_by_role(acting.start("name")) if acting["name"] else None
+                               or self._person(acting["name"] or acting["apposed"], bare=bool(acting["apposed"])))
             question = self.prose[start:end].rstrip().endswith("?")  # a reporter's question names no speaker
             if not cues and not question and not _PRONOUN_SUBJECT.match(self.prose, start):
                 self._remember(self._subject(start) or self._first_person(start, end, bare=False))
@@ -393,7 +400,9 @@ class _Article:
             elif cue["verb"].endswith("ing"):
                 named = _NAME_AT_END.search(self.prose, self._sentence_start(cue.start()), cue.start() - 1)
                 right_before = named and named.end() == cue.start() - 1
-                speaker = (right_before and self._person(named.group(), bare=True)) or self._inherited(cue)  # "X saying"
+                institution = right_before and self.prose[:named.start()].endswith("the ") and f"the {named.group()}"
+                speaker = (right_before and (self._person(named.group(), bare=True) or institution)
+                           or self._inherited(cue))  # "with X saying", "with the White House insisting"
             else:
                 speaker = self._subject_of(cue)
                 if cue["verb"] in ("added", "adds"):
@@ -401,6 +410,8 @@ class _Article:
             self.cue_speakers[cue.start()] = speaker
             if speaker and speaker not in self.people and _DETERMINERS.match(speaker):
                 self.described.append(speaker)
+                if {word.lower() for word in speaker.split()[:5]} & (_TITLE_WORDS | {"source"}):  # a person, not "a video"
+                    self.unnamed_turn = (speaker, self.turns)
             self._remember(speaker)
             self._remember_institution(speaker)
             if cue["verb"] in ("asked", "asks") and (addressee := _ADDRESSEE.match(self.prose, cue.end())):
@@ -455,11 +466,12 @@ class _Article:
             phrase = _NP_STOP.split(phrase, maxsplit=1)[0].strip()  # "Graham from Leeds" -> "Graham"
             if _PREPOSITION_FIRST.match(segment):  # "The Kremlin, in a readout of a call with X, said"
                 continue
-            if not breaks and _DETERMINERS.fullmatch(phrase.split(" ", 1)[0]) and phrase[:1].islower():  # "a senior official"
-                fallback = fallback or self._description(phrase, position)
-                continue
             role = _ROLE_THEN_NAME.fullmatch(phrase)
-            if phrase[:1].isupper() or (role and role["role"] in _TITLE_WORDS):
+            named_role = role and role["role"] in _TITLE_WORDS | _KIN_WORDS  # "presidential aide X", "his mum Maureen"
+            if not named_role and not breaks and _DETERMINERS.fullmatch(phrase.split(" ", 1)[0]) and phrase[:1].islower():
+                fallback = fallback or self._description(phrase, position)  # "a senior official"
+                continue
+            if phrase[:1].isupper() or named_role:
                 speaker = self._speaker(phrase, position)
                 if speaker in self.people:
                     return speaker
@@ -495,6 +507,8 @@ class _Article:
     def _speaker(self, phrase: str, position: int) -> str | None:
         """The speaker a noun phrase names: a pronoun, a person's name, or a description."""
         if _PRONOUN_AT_END.search(phrase):
+            if self.unnamed_turn and self.unnamed_turn[1] == self.turns:  # no one named since "a spokeswoman said"
+                return self.unnamed_turn[0]
             return self.last_person or self._subject(self._sentence_start(position))
         if _IT_AT_END.search(phrase):
             return self.last_institution
@@ -570,9 +584,9 @@ class _Article:
         apposed = _OPENING_APPOSITIVE.match(self.prose, sentence_start)
         if apposed and _PLACE_BEFORE_COMMA.search(self.prose, sentence_start, apposed.start("name")):
             apposed = None  # "Speaking in Bishkek, Kyrgyzstan, …" names a place
-        opening = apposed or _AFTER_OPENING_CLAUSE.match(self.prose, sentence_start)
-        if opening:
-            return self._led_by_role(opening.start("name")) or self._person(opening["name"], bare=True)
+        for opening in (apposed, _AFTER_OPENING_CLAUSE.match(self.prose, sentence_start)):
+            if opening and (person := self._led_by_role(opening.start("name")) or self._person(opening["name"], bare=True)):
+                return person
         clause = _FIRST_CLAUSE.match(self.prose, sentence_start)
         return self._first_person(sentence_start, clause.end(), bare=False) if clause else None
 
@@ -593,8 +607,11 @@ class _Article:
         return _without_function_words(run.group()) if _AGE_APPOSITIVE.match(self.prose, run.end()) else run.group()
 
     def _bare(self, run: re.Match[str], start: int, bare: bool) -> bool:
-        """Whether a lone word may name a person: it opens a stretch that allows it, or an age follows ("Olga, 27,")."""
-        return (bare and run.start() == start) or bool(_AGE_APPOSITIVE.match(self.prose, run.end()))
+        """Whether a lone word may name a person: it opens a stretch that allows it, an age follows ("Olga, 27,"), or
+        it opens the stretch and a role follows ("Oksana, a nurse, stops …")."""
+        opens = run.start() == start
+        return ((bare or bool(_ROLE_APPOSITIVE.match(self.prose, run.end()))) and opens
+                or bool(_AGE_APPOSITIVE.match(self.prose, run.end())))
 
     def _sentence_start(self, position: int) -> int:
         """Offset where the sentence holding a position starts."""
@@ -608,6 +625,7 @@ class _Article:
 
     def _remember(self, speaker: str | None) -> None:
         """Make a person the one that later pronouns and descriptions refer back to."""
+        self.turns += speaker in self.people
         if speaker in self.people and speaker != self.last_person:
             self.history.append(speaker)
             self.last_person = speaker
@@ -674,12 +692,14 @@ def _mask(text: str, spans: list[_Span]) -> str:
 
 def _sentence_starts(prose: str) -> list[int]:
     """Offsets where sentences start, not counting the dots of abbreviations such as "U.S." or "Gen." or of
-    initials ("Donald J. Trump", "the S. Rajaratnam School"; but "posted on X." ends a sentence)."""
+    initials ("Donald J. Trump", "the S. Rajaratnam School"; but "posted on X." ends a sentence). A short line on its
+    own (a live blog's time stamp or heading) is a sentence too."""
     starts = [0]
     for boundary in _SENTENCE_BREAK.finditer(prose):
         if not _ABBREVIATION.search(prose[max(0, boundary.start() - 40):boundary.start()]):
             starts.append(boundary.end())
-    return starts
+    starts += [line.end() for line in _SHORT_LINE.finditer(prose)]  # a heading or time stamp on a line of its own
+    return sorted(set(starts))
 
 
 def _trim(text: str, pieces: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
@@ -740,7 +760,7 @@ def _split_name(run: str) -> tuple[list[str], list[str]]:
     for index, token in enumerate(tokens):
         if token == "of":
             cut = index + 2
-        elif token in _FUNCTION_WORDS or token.rstrip(".").lower().split("-")[-1] in _TITLE_WORDS:
+        elif token in _FUNCTION_WORDS or token.rstrip(".").lower().split("-")[-1] in _TITLE_WORDS or "-of-" in token:
             cut = index + 1
         elif index < len(tokens) - 1 and _POSSESSIVE.search(token):
             cut = index + 1

@@ -238,6 +238,24 @@ PATTERNS = {
         'Anna Roux, the author of "La Paix armée" ("The Armed Peace"), spoke. Sales rose under the "Value Makes Sense" '
         'banner.',
         []),
+    "tabloid_labels_kin_and_institutions_before_a_participle": (
+        'BRAVE Brit medic Danny Rourke says the troops are "angry." Dad-of-two Danny added: "I patch people up." '
+        'Back home, his mum Maureen, 68, said: "I want him home." Talks resumed, with the White House insisting a deal '
+        'is "very close."',
+        [("angry.", "Danny Rourke"), ("I patch people up.", "Danny Rourke"), ("I want him home.", "Maureen"),
+         ("very close.", "the White House")]),
+    "live_blog_heading_lines_and_party_tags": (
+        '16:55 GMT\nUmerov: most points agreed\nRustem Umerov, the council secretary, said the sides had "a common '
+        'understanding."\n\nSen. Chris Van Hollen, D-Md., said: "It has to come through Congress."',
+        [("a common understanding.", "Rustem Umerov"), ("It has to come through Congress.", "Chris Van Hollen")]),
+    "a_pronoun_right_after_an_unnamed_speaker": (
+        'Judge Ann Tran jailed Brad Corrigan. Outside court, a spokeswoman for the Securities and Investments '
+        'Commission said he was banned. "Advisers hold enormous trust," she said.',
+        [("Advisers hold enormous trust", "a spokeswoman for the Securities and Investments Commission")]),
+    "lone_first_name_opening_with_a_role": (
+        'Oksana, a nurse at the port hospital, stops to buy fish. "We count people here," she says. Toward the end, '
+        'Ann Lee put the question: "So what would a good deal look like?"',
+        [("We count people here", "Oksana"), ("So what would a good deal look like?", "Ann Lee")]),
     "not_speech_is_skipped": (
         'Protesters held placards reading "No Yalta 2.0" and "Ukraine is not for sale." His memoir "Winter in '
         'Moscow" sold well. Critics dubbed it "weekend peace," and the "deal" stalled.',
@@ -310,9 +328,10 @@ def test_gold_passage(document):
                                       *gold_documents("independent3_gold.json", {"independent-3-then-fixed"}),
                                       *gold_documents("independent4_gold.json", {"independent-4-then-fixed"}),
                                       *gold_documents("independent5_gold.json", {"independent-5-then-fixed"}),
-                                      *gold_documents("independent6_gold.json", {"independent-6-then-fixed"})],
+                                      *gold_documents("independent6_gold.json", {"independent-6-then-fixed"}),
+                                      *gold_documents("independent7_gold.json", {"independent-7-then-fixed"})],
                          ids=lambda document: document["id"])
 def test_independent_passage(document):
-    # Each set was first scored unseen (speaker accuracy 0.667, 0.800, 0.867, 0.868, 0.829, 0.861 exact), then fixed. Documents whose
+    # Each set was first scored unseen (speaker accuracy 0.667, 0.800, 0.867, 0.868, 0.829, 0.861, 0.876 exact), then fixed. Documents whose
     # remaining misses need more than the text's syntax (who "she" is, a speaker named only later) are left out.
     assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
