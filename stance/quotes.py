@@ -87,7 +87,8 @@ _SINGLE_OPENING = re.compile(r"(?<![\w’'‘])[‘'](?=[^\W\d_])")
 _EITHER_OPENING = re.compile(f"{_DOUBLE_OPENING.pattern}|{_SINGLE_OPENING.pattern}")
 _POSSESSIVE_AFTER = re.compile(
     r"\s+(?!(?:and|or|but|nor|he|she|they|it|we|i|you|said|says|added|told|in|on|at|to|for|with|as|was|were|is|are|"
-    r"the|a|an|which|that|who|while|before|after|from|by|of|than|then|so|if)\b)[a-z]"
+    r"the|a|an|which|that|who|while|before|after|from|by|of|than|then|so|if|because|when|until|since|although|"
+    r"though|where|whose|whom|unless|despite|during|into|onto|over|under|about|against|between)\b)[a-z]"
 )
 _SENTENCE_BREAK = re.compile(rf"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'{_UPPER}])|\n[^\S\n]*\n\s*")
 _ABBREVIATION = re.compile(rf"(?:\b(?:[A-Z]\.)+[A-Z]\.|\b{_HONORIFIC}|(?:^|\b[{_UPPER}][\w'’-]*\.?\s+)[A-Z]\.|\b[a-z]+\s+[A-WYZ]\.)$")
@@ -145,6 +146,8 @@ _NAMING = re.compile(rf"call(?:ed|s)[^\S\n]+(?:{_TOKEN})[^\S\n]+[a-z]")
 """Not speech: "a nurse called Olena says" names her."""
 _PREPOSITION_FIRST = re.compile(r"\s*(?:in|on|at|after|during|from|with|without|for|by|via|through|under|over)\b")
 _APPOSED_AT_END = re.compile(rf",[^\S\n]+(?P<name>{_NAME_RUN}),[^\S\n]*$")
+_INDEFINITE = re.compile(r"(?:[Aa]n?|[Oo]ne)\s")
+_QUOTE_THEN_COMMA = re.compile(r"[\"”’']\s*,$")
 _PLACE_BEFORE_COMMA = re.compile(rf"\b(?:in|at|from|near|outside)[^\S\n]+[{_UPPER}][\w'’-]*,[^\S\n]*$")
 _LED_BY_ROLE = re.compile(rf"{_NAME_RUN}[^\S\n]+(?P<role>[a-z][\w-]*)[^\S\n]+(?P<name>{_NAME_RUN})")
 _ROLE_WORDS_BEFORE = re.compile(r"(?:[a-z][\w-]*[^\S\n]+){1,3}$")
@@ -160,7 +163,7 @@ _NOT_SPEECH_BEFORE = re.compile(
 )
 _NICKNAMED = re.compile(
     rf"(?P<first>[{_UPPER}][\w'’-]*)[^\S\n]+[\"“]█*[^\s█\"”]?[\"”][^\S\n]+(?P<last>[{_UPPER}][\w'’-]*)")
-_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)|,[^\S\n]+[DRI]-[A-Z][\w.]{1,12},|[^\S\n][–—][^–—\n█\"“”‘’]{1,100}[–—](?=[^\S\n])")
+_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)|,[^\S\n]+[DRI]-[A-Z][\w.]{1,12}(?=,)|[^\S\n][–—][^–—\n█\"“”‘’]{1,100}[–—](?=[^\S\n])")
 """A short aside (a party tag, "(Lab)", "(R-Texas)" or ", D-Md.,", or words between dashes with no quotation in them):
 blanked out of the prose the speaker is read from."""
 _DASH_ASIDE = re.compile(r"\s*—[^—\n]{1,80}—")
@@ -210,7 +213,7 @@ _TITLE_WORDS = frozenset(
     "miner steelworker fisherman baker butcher barber waiter waitress bartender cleaner driver mechanic electrician "
     "plumber builder carpenter lecturer pupil graduate intern blogger academic scholar sociologist psychologist "
     "striker midfielder defender goalkeeper winger forward player referee umpire skipper aide holder det garda supt "
-    "insp debutant newcomer rookie teenager youngster".split()
+    "insp debutant newcomer rookie teenager youngster boss gaffer tánaiste taoiseach".split()
 )
 _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
@@ -299,6 +302,7 @@ class _Article:
                 self._remember(self._subject(start) or self._first_person(start, end, bare=False))
                 if unnamed := _UNNAMED_SUBJECT.match(self.prose, start):
                     self.described.append(unnamed.group().lower())
+                    self.unnamed_turn = (unnamed.group().lower(), self.turns)
             spans = [span for span in self.spans if start <= span.opening < end]
             items: list[re.Match[str] | _Span] = sorted([*cues, *spans], key=_position)
             for item in items:
@@ -328,7 +332,7 @@ class _Article:
             speaker = named  # "When Ashby said she would not …, Van Hollen shot back: "…""
         elif cue:
             speaker = self._cue_speaker(cue)
-        elif introduced and (named := self._first_person(sentence_start, span.opening)):
+        elif introduced and (named := self._first_person(sentence_start, span.opening, introducing=True)):
             speaker = named
         elif _looks_like_label(text):
             return None
@@ -440,7 +444,8 @@ class _Article:
         """The subject of a finite speech verb: the noun phrase before it, or after it ("…," said X)."""
         before = _TRAILING_ADVERBS.sub("", self.prose[self._sentence_start(cue.start()):cue.start()]).rstrip()
         before = _DASH_ASIDE.sub("", _RELATIVE_AT_END.sub("", before))  # "Zelensky — dubbed … by fans — vowed"
-        if before.endswith(",") and before.count(",") > 1:
+        quote_then_comma = before.count(",") == 1 and _QUOTE_THEN_COMMA.search(before)  # "… was "…", said X"
+        if before.endswith(",") and not quote_then_comma:  # "X, a senior fellow at …, said" or "X, D-Md., said"
             return self._subject_before_appositives(before, cue.start())
         breaks = list(_CLAUSE_BREAK.finditer(before))
         tail = before[breaks[-1].end():] if breaks else before
@@ -463,7 +468,8 @@ class _Article:
         for segment in reversed(before[:-1].split(",")):
             breaks = list(_CLAUSE_BREAK.finditer(segment))
             phrase = (segment[breaks[-1].end():] if breaks else segment).strip()
-            phrase = _NP_STOP.split(phrase, maxsplit=1)[0].strip()  # "Graham from Leeds" -> "Graham"
+            if not _INDEFINITE.match(phrase):  # "Graham from Leeds" -> "Graham"; "A spokesperson for X" stays
+                phrase = _NP_STOP.split(phrase, maxsplit=1)[0].strip()
             if _PREPOSITION_FIRST.match(segment):  # "The Kremlin, in a readout of a call with X, said"
                 continue
             role = _ROLE_THEN_NAME.fullmatch(phrase)
@@ -475,7 +481,8 @@ class _Article:
                 speaker = self._speaker(phrase, position)
                 if speaker in self.people:
                     return speaker
-                fallback = fallback or speaker
+                opening_description = _DETERMINERS.match(phrase)  # "A spokesperson for X, an industry group, said"
+                fallback = speaker if opening_description and speaker else fallback or speaker
         return fallback
 
     def _inherited(self, cue: re.Match[str]) -> str | None:
@@ -555,7 +562,8 @@ class _Article:
             return text
         required = {head} | {word.lower() for word in words[1:-1] if word[:1].isupper()}
         earlier = [mention for mention in self.mentions if mention.start < position]
-        match = next((mention.name for mention in reversed(earlier) if required <= mention.titles), None)
+        match = (next((mention.name for mention in reversed(earlier) if required <= mention.titles), None)
+                 or next((mention.name for mention in reversed(earlier) if head in mention.titles), None))
         antecedent = next((phrase for phrase in reversed(self.described) if head in phrase.lower().split()), None)
         if match or antecedent:
             return match or antecedent
@@ -596,11 +604,21 @@ class _Article:
         led = _LED_BY_ROLE.match(self.prose, position)
         return self._person(led["name"], bare=True) if led and led["role"] in _TITLE_WORDS else None
 
-    def _first_person(self, start: int, end: int, bare: bool = True) -> str | None:
-        """The first person named between two offsets ("Her Democratic colleague Tom Bright agreed: …")."""
+    def _first_person(self, start: int, end: int, bare: bool = True, introducing: bool = False) -> str | None:
+        """The first person named between two offsets ("Her Democratic colleague Tom Bright agreed: …").
+
+        ``introducing`` words before a colon also name their speaker by a possessive ("Abdulayeva's answer is blunt:")
+        or a lone name between commas ("A reader in Dnipro, Serhii, writes:").
+        """
         runs = _NAME.finditer(self.prose, start, end)
-        people = (self._person(self._aged(run), bare=self._bare(run, start, bare)) for run in runs)
+        people = (self._person(_POSSESSIVE.sub("", self._aged(run)) if introducing else self._aged(run),
+                               bare=self._bare(run, start, bare) or (introducing and self._apposed(run)))
+                  for run in runs)
         return next(filter(None, people), None)
+
+    def _apposed(self, run: re.Match[str]) -> bool:
+        """Whether a run of capitalised words stands between commas (", Serhii,")."""
+        return self.prose[:run.start()].endswith(", ") and self.prose.startswith(",", run.end())
 
     def _aged(self, run: re.Match[str]) -> str:
         """A run of capitalised words, without the sentence words before a name given an age ("For Ihor, 45," -> Ihor)."""

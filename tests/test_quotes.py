@@ -256,6 +256,27 @@ PATTERNS = {
         'Oksana, a nurse at the port hospital, stops to buy fish. "We count people here," she says. Toward the end, '
         'Ann Lee put the question: "So what would a good deal look like?"',
         [("We count people here", "Oksana"), ("So what would a good deal look like?", "Ann Lee")]),
+    "party_tag_before_an_appositive": (
+        'Sen. Ann Cole, D-N.H., the top Democrat on the panel, said in a post on X that any deal "that rewards '
+        'aggression invites more."',
+        [("that rewards aggression invites more.", "Ann Cole")]),
+    "single_quote_closing_before_a_conjunction": (
+        "Fans call the medics ‘the Night Owls’ because they work after dark. ‘We are holding,’ said Callum Reid.",
+        [("We are holding", "Callum Reid")]),
+    "introduced_by_a_possessive_or_an_apposed_first_name": (
+        'A reader in Dnipro, Serhii, has written in: "Sirens all night again." Later, Zarina Abdul\'s answer was '
+        'blunt: "A frozen line."',
+        [("Sirens all night again.", "Serhii"), ("A frozen line.", "Zarina Abdul")]),
+    "pronoun_after_a_sentence_about_an_unnamed_person": (
+        'Dmytro, 29, said the front held. A company commander was more succinct. "We are holding," he said.',
+        [("We are holding", "a company commander")]),
+    "the_role_without_its_team_name": (
+        'ROVERS boss Gianni Moretti spoke first. Fans unfurled a banner, and the Rovers boss admitted he had seen it. '
+        '"I understand the frustration," he said.',
+        [("I understand the frustration", "Gianni Moretti")]),
+    "an_opening_description_beats_a_later_one": (
+        'A spokesperson for the Crop Alliance, an industry group, said the products were "rigorously assessed."',
+        [("rigorously assessed.", "a spokesperson for the Crop Alliance")]),
     "not_speech_is_skipped": (
         'Protesters held placards reading "No Yalta 2.0" and "Ukraine is not for sale." His memoir "Winter in '
         'Moscow" sold well. Critics dubbed it "weekend peace," and the "deal" stalled.',
@@ -329,9 +350,10 @@ def test_gold_passage(document):
                                       *gold_documents("independent4_gold.json", {"independent-4-then-fixed"}),
                                       *gold_documents("independent5_gold.json", {"independent-5-then-fixed"}),
                                       *gold_documents("independent6_gold.json", {"independent-6-then-fixed"}),
-                                      *gold_documents("independent7_gold.json", {"independent-7-then-fixed"})],
+                                      *gold_documents("independent7_gold.json", {"independent-7-then-fixed"}),
+                                      *gold_documents("independent8_gold.json", {"independent-8-then-fixed"})],
                          ids=lambda document: document["id"])
 def test_independent_passage(document):
-    # Each set was first scored unseen (speaker accuracy 0.667, 0.800, 0.867, 0.868, 0.829, 0.861, 0.876 exact), then fixed. Documents whose
+    # Each set was first scored unseen (speaker accuracy 0.667, 0.800, 0.867, 0.868, 0.829, 0.861, 0.876, 0.891 exact), then fixed. Documents whose
     # remaining misses need more than the text's syntax (who "she" is, a speaker named only later) are left out.
     assert found(document["text"]) == [(q["text"], q["speaker"]) for q in document["quotes"]]
