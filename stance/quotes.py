@@ -75,7 +75,7 @@ _HONORIFICS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col",
 _HONORIFIC = rf"(?:{'|'.join(_HONORIFICS)})\."
 _TOKEN = rf"{_HONORIFIC}|(?:[{_UPPER}]\.)+(?![\w'’-])|[{_UPPER}][\w'’-]*"
 _PARTICLES = ("von", "van", "der", "den", "de", "da", "du", "dos", "bin", "ibn", "al", "el", "la", "le", "del", "della",
-              "di", "ter", "zu", "ap", "af")
+              "di", "ter", "zu", "ap", "af", "mac", "ó", "ní", "nic", "ua")
 _NAME_RUN = rf"(?:{_TOKEN})(?:[^\S\n]+(?:(?:of|{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_TOKEN}))*"
 _NAME = re.compile(_NAME_RUN)
 _NAME_AT_END = re.compile(rf"(?:\b(?:{'|'.join(_PARTICLES)})[^\S\n]+)*(?:{_NAME_RUN})$")
@@ -162,14 +162,16 @@ _NOT_SPEECH_BEFORE = re.compile(
     r"|\bcode-?named|\bnom de guerre|\balias|\bgoes by|\bauthor of|\bcall(?:s|ed|ing)?\s+(?:themselves|itself|himself|herself)"
     r"|\b(?:the|an?|his|her|its|their|our|my|your|this|that|new|latest|\w+['’]s)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:book|memoir|novel|film|movie|documentary|show|series|programme|program|podcast|play|song|album|"
-    r"exhibition|essay|slogan|motto|hashtag|headline|tagline|title)s?(?:\s+(?:called|named))?\s*,?"
+    r"exhibition|essay|slogan|motto|hashtag|headline|tagline|title|poem|painting|musical|single|track)s?"
+    r"(?:\s+(?:called|named))?\s*,?"
+    r"|\b(?:the|an?|his|her|its|their|\w+['’]s)\s+(?:[\w-]+\s+){0,2}?(?:paper|study|report|article|column|op-ed)\s*,"
     r"|\b(?:placard|banner|sign|poster|billboard|t-shirt|shirt|graffiti|sticker|flag|mural)s?\b[^.;]{0,40}?"
     r"(?:\b(?:read|reads|reading|saying|bearing|proclaiming)\s*:?|:))\s*$",
     re.IGNORECASE,
 )
 _NICKNAMED = re.compile(
     rf"(?P<first>[{_UPPER}][\w'’-]*)[^\S\n]+[\"“]█*[^\s█\"”]?[\"”][^\S\n]+(?P<last>[{_UPPER}][\w'’-]*)")
-_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)|,[^\S\n]+[DRI]-[A-Z][\w.]{1,12}(?=,)|[^\S\n][–—][^–—\n█\"“”‘’]{1,100}[–—](?=[^\S\n])")
+_PARENTHETICAL = re.compile(r"\([^()\n█]{1,20}\)|,[^\S\n]+[DRI]-[A-Z][\w.]{1,12}(?=,|\s|$)|[^\S\n][–—][^–—\n█\"“”‘’]{1,100}[–—](?=[^\S\n])")
 """A short aside (a party tag, "(Lab)", "(R-Texas)" or ", D-Md.,", or words between dashes with no quotation in them):
 blanked out of the prose the speaker is read from."""
 _DASH_ASIDE = re.compile(r"\s*—[^—\n]{1,80}—")
@@ -219,7 +221,7 @@ _TITLE_WORDS = frozenset(
     "miner steelworker fisherman baker butcher barber waiter waitress bartender cleaner driver mechanic electrician "
     "plumber builder carpenter lecturer pupil graduate intern blogger academic scholar sociologist psychologist "
     "striker midfielder defender goalkeeper winger forward player referee umpire skipper aide holder det garda supt "
-    "insp debutant newcomer rookie teenager youngster boss gaffer tánaiste taoiseach".split()
+    "insp debutant newcomer rookie teenager youngster boss gaffer tánaiste taoiseach alder alderwoman cr fr".split()
 )
 _INSTITUTIONS = frozenset(
     "kremlin house pentagon department ministry office commission council parliament government embassy union nations "
@@ -229,12 +231,13 @@ _INSTITUTIONS = frozenset(
     "province street avenue road square meadows stadium airport station cathedral hospital prison bureau authority "
     "board club association society federation league network channel assembly chamber fund laboratory exchange "
     "museum gallery library theatre theater orchestra opera zoo trust charity brigade battalion regiment division corps "
-    "squadron fleet".split()
+    "squadron fleet one".split()
 )
 _OFFICES = frozenset(
     "president minister chancellor premier king queen pope secretary spokesman spokeswoman spokesperson ambassador "
     "envoy mayor governor".split()
 )
+_DOCUMENTS = frozenset("statement text readout communique communiqué release letter declaration".split())
 _KIN_WORDS = frozenset(
     "son daughter grandson granddaughter wife husband brother sister nephew niece cousin uncle aunt friend neighbour "
     "neighbor fiancé fiancée girlfriend boyfriend mum mom dad".split()
@@ -575,6 +578,8 @@ class _Article:
             return match or antecedent
         if any(_POSSESSIVE.search(word) for word in words):  # "the prime minister's spokesperson" is someone else
             return text
+        if head in _DOCUMENTS:  # "the statement said": whoever issued it
+            return self.last_institution or self.last_person or text
         if head in _OFFICES and (required != {head} or len(words) > 3 or self._offices(self.last_person)):
             return text
         return self.last_person or text
@@ -786,9 +791,11 @@ def _split_name(run: str) -> tuple[list[str], list[str]]:
             cut = index + 2
         elif token in _FUNCTION_WORDS or token.rstrip(".").lower().split("-")[-1] in _TITLE_WORDS or "-of-" in token:
             cut = index + 1
-        elif index < len(tokens) - 1 and _POSSESSIVE.search(token):
-            cut = index + 1
+        elif index < len(tokens) - 1 and (_POSSESSIVE.search(token) or token.endswith(("s'", "s’"))):
+            cut = index + 1  # "Russia's", "the Liberal Democrats'"
     name = tokens[cut:]
+    if len(name) > 1 and name[0].isupper() and len(name[0]) > 2 and not name[1].isupper():
+        name[0] = name[0].capitalize()  # tabloid capitals: "DONALD Trump"
     while len(name) > 2 and name[-1].isupper() and len(name[-1]) <= 4:  # letters after a name: KC, MP, OBE
         name.pop()
     return [token.lower() for token in tokens[:cut]], name
