@@ -17,7 +17,7 @@ from typing import IO, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from stance.data import column_position, sniff_delimiter
+from stance.data import column_position, csv_records
 from stance.errors import StanceInputError
 from stance.persistence import atomic_write
 from stance.predictor import StancePredictor
@@ -91,22 +91,17 @@ def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], 
     """
     input_path, output_path = Path(input_path), Path(output_path)
     _check_paths(input_path, output_path)
-    with open(input_path, encoding="utf-8-sig", newline="") as source:
-        delimiter = delimiter or sniff_delimiter(_first_line(source, input_path))
-        reader = csv.reader(source, delimiter=delimiter)
-        header = next(reader, None)
-        if header is None:
-            raise StanceInputError(f"{input_path}: the file is empty")
+    with csv_records(input_path, delimiter, check_size=False, skip_blank=False) as (header, records, delimiter, raw):
         added = output_columns(predictor)
         position = column_position(input_path, header, column)
         target = column_position(input_path, header, target_column) if target_column else None
         kept = _kept_positions(input_path, header, added, overwrite_columns)
-        meter = _Progress(progress, input_path.stat().st_size, source.buffer)
+        meter = _Progress(progress, input_path.stat().st_size, raw)
         with atomic_write(output_path, "w", encoding="utf-8", newline="") as sink:
             writer = csv.writer(sink, delimiter=delimiter)
             writer.writerow([header[i] for i in kept] + added)
             rows_done = 0
-            for rows, proba in _scored(predictor, _row_chunks(reader, input_path), position, n_jobs, target):
+            for rows, proba in _scored(predictor, _row_chunks(records), position, n_jobs, target):
                 writer.writerows(_output_rows(rows, kept, predictor.labels(proba), proba))
                 rows_done += len(rows)
                 meter.update(rows_done)
@@ -121,16 +116,6 @@ def _output_rows(rows: list[list[str]], kept: list[int], labels: list[str], prob
         if len(row) < width:
             row = row + [""] * (width - len(row))
         yield [*map(row.__getitem__, kept), label, *map("{:.6f}".format, p)]
-
-
-def _first_line(source: IO[str], path: Path) -> str:
-    """The header line (for delimiter sniffing), leaving the stream at the start."""
-    try:
-        line = source.readline()
-    except UnicodeDecodeError as error:
-        raise StanceInputError(f"{path}: not UTF-8 ({error.reason} at byte {error.start}); save it as UTF-8") from error
-    source.seek(0)
-    return line
 
 
 def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], position: int, n_jobs: int | None,
@@ -150,17 +135,14 @@ def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], posit
         yield held.popleft(), proba
 
 
-def _row_chunks(reader: Iterator[list[str]], path: Path) -> Iterator[list[list[str]]]:
-    """Rows in chunks of ``CHUNK_ROWS``, with CSV errors turned into one-line errors naming the line."""
+def _row_chunks(records: Iterator[tuple[int, list[str]]]) -> Iterator[list[list[str]]]:
+    """Rows in chunks of ``CHUNK_ROWS`` (CSV errors are already one-line errors naming the line)."""
     chunk: list[list[str]] = []
-    try:
-        for row in reader:
-            chunk.append(row)
-            if len(chunk) == CHUNK_ROWS:
-                yield chunk
-                chunk = []
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise StanceInputError(f"{path}: unreadable CSV near line {getattr(reader, 'line_num', '?')} ({error})") from error
+    for _, row in records:
+        chunk.append(row)
+        if len(chunk) == CHUNK_ROWS:
+            yield chunk
+            chunk = []
     if chunk:
         yield chunk
 

@@ -16,7 +16,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Sequence, TextIO
+from typing import IO, Iterator, NamedTuple, Sequence, TextIO
 
 from stance.errors import StanceInputError
 
@@ -107,7 +107,7 @@ def read_labelled_csv(
         text/label cells or one text with two labels (unless ``drop_invalid``).
     """
     path = Path(path)
-    with csv_records(path, delimiter) as (header, records):
+    with csv_records(path, delimiter) as (header, records, _, _):
         for name in key_columns:
             column_position(path, header, name)  # a key column must exist: raises, listing the columns found
         data, invalid = _collect(path, header, records, (text_column, label_column), (*extra_columns, *key_columns))
@@ -152,13 +152,25 @@ def _check_invalid(path: Path, data: LabelledData, invalid: list[str], drop: boo
         data.warnings.append(f"{path}: skipped {len(invalid)} row(s) with an empty text or label")
 
 
-@contextmanager
-def csv_records(path: Path, delimiter: str | None = None, *,
-                check_size: bool = True) -> Iterator[tuple[list[str], Iterator[tuple[int, list[str]]]]]:
-    """The header and an iterator of the non-blank data rows, each with its spreadsheet row number (header: row 1).
+class CsvRecords(NamedTuple):
+    """An open CSV file: its header, its non-blank data rows (each with its spreadsheet row number, the header being
+    row 1), the delimiter in use, and the raw byte stream (whose position says how far reading has got)."""
 
-    The file is streamed; decoding and CSV errors surface as ``StanceInputError`` naming the byte offset or line.
-    ``check_size=False`` lifts the :func:`max_file_bytes` limit, for callers that keep only a few rows at a time.
+    header: list[str]
+    records: Iterator[tuple[int, list[str]]]
+    delimiter: str
+    raw: IO[bytes]
+
+
+@contextmanager
+def csv_records(path: Path, delimiter: str | None = None, *, check_size: bool = True,
+                skip_blank: bool = True) -> Iterator[CsvRecords]:
+    """Open a CSV for streaming: its header and an iterator of its records (see :class:`CsvRecords`).
+
+    A BOM and an Excel ``sep=`` first line are understood; the delimiter is otherwise sniffed from the header.
+    Decoding and CSV errors surface as ``StanceInputError`` naming the byte offset or line. ``check_size=False``
+    lifts the :func:`max_file_bytes` limit, for callers that keep only a few rows at a time; ``skip_blank=False``
+    keeps records whose cells are all empty, for callers that write one output row per input row.
     """
     delimiter = check_delimiter(delimiter)
     with _open_csv(path, check_size) as handle:
@@ -169,11 +181,11 @@ def csv_records(path: Path, delimiter: str | None = None, *,
             first = _first_line(path, handle)
         delimiter = delimiter or sniff_delimiter(_unquoted(first))
         reader = csv.reader(_chain(first, handle), delimiter=delimiter, strict=True)
-        records = _numbered_records(path, reader)
+        records = _numbered_records(path, reader, skip_blank)
         header = next((row for _, row in records), None)
         if header is None:
             raise StanceInputError(f"{path}: the file is empty")
-        yield [name.strip() for name in header], records
+        yield CsvRecords([name.strip() for name in header], records, delimiter, handle.buffer)
 
 
 def _open_csv(path: Path, check_size: bool = True) -> TextIO:
@@ -209,8 +221,9 @@ def max_file_bytes() -> int:
         raise StanceInputError(f"STANCE_MAX_FILE_MB must be a number of megabytes, got {setting!r}") from None
 
 
-def _numbered_records(path: Path, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank records numbered from 1 as a spreadsheet would, with parse errors naming the line."""
+def _numbered_records(path: Path, reader: Iterator[list[str]], skip_blank: bool = True) -> Iterator[tuple[int, list[str]]]:
+    """Records (without blank ones, if ``skip_blank``) numbered from 1 as a spreadsheet would, with parse errors
+    naming the line."""
     _allow_fields_up_to(max_file_bytes())
     number, last_line = 0, 0
     while True:
@@ -224,7 +237,7 @@ def _numbered_records(path: Path, reader: Iterator[list[str]]) -> Iterator[tuple
             raise StanceInputError(_csv_error_message(path, str(error), last_line + 1, reader.line_num)) from None
         number += 1
         last_line = reader.line_num
-        if any(cell.strip() for cell in row):
+        if not skip_blank or any(cell.strip() for cell in row):
             yield number, row
 
 

@@ -183,3 +183,12 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column_name(predictor, tmp_p
     source.write_bytes("\ufefftext,id\r\nWe welcome the talks.,1\r\n".encode("utf-8"))
     predict_csv(predictor, source, tmp_path / "scored.csv")
     assert read_rows(tmp_path / "scored.csv")[0][:2] == ["text", "id"]
+
+
+def test_an_excel_separator_line_is_understood_and_kept_out_of_the_output(predictor, tmp_path):
+    source = tmp_path / "excel.csv"
+    source.write_text("sep=;\ntext;id\nWe welcome the talks;1\n", encoding="utf-8")
+    predict_csv(predictor, source, tmp_path / "out.csv")
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as handle:
+        written = list(csv.reader(handle, delimiter=";"))
+    assert written[0][:2] == ["text", "id"] and written[1][:2] == ["We welcome the talks", "1"]

@@ -225,8 +225,18 @@ def test_column_position_error_names_the_file(tmp_path):
 
 def test_csv_records_can_stream_a_file_of_any_size(tmp_path, monkeypatch):
     monkeypatch.setattr(data_module, "MAX_FILE_BYTES", 10)
-    with data_module.csv_records(write(tmp_path, GOOD), check_size=False) as (header, records):
-        assert header == ["text", "label"] and [number for number, _ in records] == [2, 3]
+    with data_module.csv_records(write(tmp_path, GOOD), check_size=False) as table:
+        assert table.header == ["text", "label"] and [number for number, _ in table.records] == [2, 3]
+        assert table.delimiter == "," and table.raw.tell() > 0
+
+
+def test_csv_records_can_keep_blank_records_for_row_for_row_output(tmp_path):
+    path = tmp_path / "blank.csv"
+    path.write_text("sep=;\ntext;note\none;a\n;\ntwo;b\n", encoding="utf-8")
+    with data_module.csv_records(path, skip_blank=False) as table:
+        assert table.delimiter == ";" and [row for _, row in table.records] == [["one", "a"], ["", ""], ["two", "b"]]
+    with data_module.csv_records(path) as table:
+        assert [number for number, _ in table.records] == [2, 4]
 
 
 CSV_PIECES = st.sampled_from(["text", "label", ",", ";", "\t", '"', '""', "\n", "\r\n", " ", "x", "é", "\ufeff", "sep=;\n", "\x00"])
