@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from typing import IO, Iterable, Iterator, NamedTuple, Sequence
+from typing import IO, Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 
@@ -35,6 +35,7 @@ class Targeted(NamedTuple):
 
 
 Chunk = Sequence[str] | Targeted
+T = TypeVar("T")
 
 
 def output_columns(predictor: StancePredictor) -> list[str]:
@@ -101,7 +102,8 @@ def predict_csv(predictor: StancePredictor, input_path: str | os.PathLike[str], 
             writer = csv.writer(sink, delimiter=delimiter)
             writer.writerow([header[i] for i in kept] + added)
             rows_done = 0
-            for rows, proba in _scored(predictor, _row_chunks(records), position, n_jobs, target):
+            rows_only = (row for _, row in records)
+            for rows, proba in _scored(predictor, chunked(rows_only, CHUNK_ROWS), position, n_jobs, target):
                 writer.writerows(_output_rows(rows, kept, predictor.labels(proba), proba))
                 rows_done += len(rows)
                 meter.update(rows_done)
@@ -135,12 +137,12 @@ def _scored(predictor: StancePredictor, chunks: Iterator[list[list[str]]], posit
         yield held.popleft(), proba
 
 
-def _row_chunks(records: Iterator[tuple[int, list[str]]]) -> Iterator[list[list[str]]]:
-    """Rows in chunks of ``CHUNK_ROWS`` (CSV errors are already one-line errors naming the line)."""
-    chunk: list[list[str]] = []
-    for _, row in records:
-        chunk.append(row)
-        if len(chunk) == CHUNK_ROWS:
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Items in lists of ``size`` (the last one shorter), without holding more than one list in memory."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:

@@ -57,24 +57,14 @@ def run(args: argparse.Namespace) -> int:
     warn_without_targets(args, predictor)
     if args.input:
         return _predict_file(predictor, args)
+    from stance.batch import chunked
+
     texts = args.texts or _stdin_lines()
     batch_size = 1 if args.explain or (not args.texts and sys.stdin.isatty()) else STDIN_BATCH
-    for batch in _batches(texts, batch_size):
+    for batch in chunked(texts, batch_size):  # one at a time at a terminal, in batches (much faster) from a pipe
         for line in _describe(predictor, batch, args):
             print(line, flush=batch_size == 1)
     return 0
-
-
-def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Texts in lists of ``size``: one at a time at a terminal, in batches (much faster) from a pipe or arguments."""
-    batch: list[str] = []
-    for text in texts:
-        batch.append(text)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def warn_without_targets(args: argparse.Namespace, predictor) -> None:
