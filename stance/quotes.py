@@ -242,12 +242,18 @@ _KIN_WORDS = frozenset(
     "son daughter grandson granddaughter wife husband brother sister nephew niece cousin uncle aunt friend neighbour "
     "neighbor fiancé fiancée girlfriend boyfriend mum mom dad".split()
 )
+_SOURCE_NOUNS = _TITLE_WORDS | {"source", "insider"}
+"""Heads of a description that is a person ("a senior government source", "a spokeswoman for …")."""
+_ROLES_BEFORE_NAME = _TITLE_WORDS | _KIN_WORDS
+"""Lower-case words before a name in an appositive ("presidential aide X", "his mum Maureen")."""
+_NAMING_WORDS = _KIN_WORDS | {"called", "named"}
+"""Words after which a lone first name names a person ("his grandson Jack", "a nurse called Olena")."""
 _MINOR_WORDS = frozenset("of the a an and in on for to with at by".split())
 _FUNCTION_WORD = "|".join(sorted(_FUNCTION_WORDS))
 _AFTER_OPENING_CLAUSE = re.compile(
     rf"(?:[^.;:\n]|{_ABBREVIATION_DOT}){{1,160}}?(?:,[\"”’']?|[^\S\n][–—])[^\S\n]+(?!(?:{_FUNCTION_WORD})\b)(?P<name>{_NAME_RUN})[^\S\n]+[a-z]")
 _UNNAMED_SUBJECT = re.compile(
-    r"(?:An?|One)(?:[^\S\n]+[\w.-]+){0,4}?[^\S\n]+(?:" + "|".join(sorted(_TITLE_WORDS | {"source", "insider"})) + r")\b")
+    r"(?:An?|One)(?:[^\S\n]+[\w.-]+){0,4}?[^\S\n]+(?:" + "|".join(sorted(_SOURCE_NOUNS)) + r")\b")
 """A sentence opening on an unnamed person ("A senior government source was blunter."), whom "the source" repeats."""
 
 
@@ -423,7 +429,7 @@ class _Article:
             self.cue_speakers[cue.start()] = speaker
             if speaker and speaker not in self.people and _DETERMINERS.match(speaker):
                 self.described.append(speaker)
-                if {word.lower() for word in speaker.split()[:5]} & (_TITLE_WORDS | {"source"}):  # a person, not "a video"
+                if {word.lower() for word in speaker.split()[:5]} & _SOURCE_NOUNS:  # a person, not "a video address"
                     self.unnamed_turn = (speaker, self.turns)
             self._remember(speaker)
             self._remember_institution(speaker)
@@ -482,7 +488,7 @@ class _Article:
             if _PREPOSITION_FIRST.match(segment):  # "The Kremlin, in a readout of a call with X, said"
                 continue
             role = _ROLE_THEN_NAME.fullmatch(phrase)
-            named_role = role and role["role"] in _TITLE_WORDS | _KIN_WORDS  # "presidential aide X", "his mum Maureen"
+            named_role = role and role["role"] in _ROLES_BEFORE_NAME  # "presidential aide X", "his mum Maureen"
             if not named_role and not breaks and _DETERMINERS.fullmatch(phrase.split(" ", 1)[0]) and phrase[:1].islower():
                 fallback = fallback or self._description(phrase, position)  # "a senior official"
                 continue
@@ -529,8 +535,9 @@ class _Article:
         if _IT_AT_END.search(phrase):
             return self.last_institution
         name = _NAME_AT_END.search(phrase)
-        kin = name and phrase[:name.start()].split()[-1:] and phrase[:name.start()].split()[-1] in _KIN_WORDS | {"called", "named"}
-        if name and (person := self._person(name.group(), bare=name.start() == 0 or bool(kin))):  # "his grandson Jack"
+        before = phrase[:name.start()].split() if name else []
+        kin = bool(before) and before[-1] in _NAMING_WORDS  # "his grandson Jack"
+        if name and (person := self._person(name.group(), bare=not before or kin)):
             return person
         description = _DESCRIPTION_AT_END.search(phrase)
         if description:
